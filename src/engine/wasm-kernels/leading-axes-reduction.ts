@@ -1,0 +1,51 @@
+import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapView, runOriginal } from './toolkit.ts';
+
+/**
+ * Sum and Mean over leading axes (batch-norm statistics and their gradients reduce [N, H, W, C]
+ * over N, H, W). wasm's kernels transpose the reduced axes innermost first, which costs more than
+ * the sum; adding rows of the [rows, C] view in place does one pass. Other reductions go to the
+ * original kernels.
+ */
+function reduceLeadingAxes(kernelName: typeof Sum | typeof Mean) {
+  return (args: { inputs: { x?: TensorInfo }; backend: BackendWasm; attrs: SumAttrs | MeanAttrs }): TensorInfo => {
+    const { backend, attrs } = args;
+    const x = args.inputs.x!;
+    const axes = util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    const isLeadingPrefix = axes.every((axis, index) => axis === index);
+    const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
+    const rowLength = util.sizeFromShape(x.shape.slice(axes.length));
+    if (x.dtype !== 'float32' || !isLeadingPrefix || axes.length === 0 || rows === 0 || rowLength === 0) {
+      return runOriginal(backend, kernelName, { x }, attrs as never);
+    }
+    const outShape = attrs.keepDims
+      ? backend_util.expandShapeToKeepDim(x.shape.slice(axes.length), axes)
+      : x.shape.slice(axes.length);
+    const out = backend.makeOutput(outShape, 'float32');
+    const values = heapView(backend, x);
+    // float64 accumulators: rows can number in the hundreds of thousands.
+    const sums = new Float64Array(rowLength);
+    for (let row = 0; row < rows; row++) {
+      const start = row * rowLength;
+      for (let i = 0; i < rowLength; i++) sums[i] += values[start + i]!;
+    }
+    const scale = kernelName === Mean ? 1 / rows : 1;
+    const target = heapView(backend, out);
+    for (let i = 0; i < rowLength; i++) target[i] = sums[i]! * scale;
+    return out;
+  };
+}
+
+export const sumConfig: KernelConfig = {
+  kernelName: Sum,
+  backendName: 'wasm',
+  kernelFunc: reduceLeadingAxes(Sum) as unknown as KernelConfig['kernelFunc'],
+};
+
+export const meanConfig: KernelConfig = {
+  kernelName: Mean,
+  backendName: 'wasm',
+  kernelFunc: reduceLeadingAxes(Mean) as unknown as KernelConfig['kernelFunc'],
+};

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { LogisticSigmoidGate } from '../morphnet/gate.ts';
+
+/** Layer-building helpers shared by the seed networks; names are stable so structures map to layers. */
+export interface BlockContext {
+  gated: boolean;
+  seed: number;
+  /** Counter so every initializer gets its own deterministic seed. */
+  nextSeed: () => number;
+}
+
+export function blockContext(seed: number, gated: boolean): BlockContext {
+  let offset = 0;
+  return { gated, seed, nextSeed: () => seed + offset++ };
+}
+
+export function scaleWidth(width: number, widthMultiplier: number): number {
+  return Math.max(1, Math.round(width * widthMultiplier));
+}
+
+/** BN, then (when gated) a FiGS gate named `<bnName>_gate`. */
+export function batchNormAndGate(x: tf.SymbolicTensor, bnName: string, ctx: BlockContext, gate = true): tf.SymbolicTensor {
+  let y = tf.layers.batchNormalization({ name: bnName }).apply(x) as tf.SymbolicTensor;
+  if (ctx.gated && gate) y = new LogisticSigmoidGate({ name: `${bnName}_gate`, seed: ctx.nextSeed() }).apply(y) as tf.SymbolicTensor;
+  return y;
+}
+
+export function conv(
+  x: tf.SymbolicTensor,
+  name: string,
+  filters: number,
+  kernelSize: number,
+  strides: number,
+  ctx: BlockContext,
+): tf.SymbolicTensor {
+  return tf.layers
+    .conv2d({
+      name,
+      filters,
+      kernelSize,
+      strides,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.heNormal({ seed: ctx.nextSeed() }),
+    })
+    .apply(x) as tf.SymbolicTensor;
+}
+
+export function relu(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
+  return tf.layers.reLU({ name }).apply(x) as tf.SymbolicTensor;
+}
+
+export function classifierHead(x: tf.SymbolicTensor, numClasses: number, ctx: BlockContext): tf.SymbolicTensor {
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
+  return tf.layers
+    .dense({ name: 'logits', units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.nextSeed() }) })
+    .apply(pooled) as tf.SymbolicTensor;
+}

@@ -1,0 +1,84 @@
+import type { CostKind, SweepConfig } from './config.ts';
+import type { GridPoint } from './grid.ts';
+import type { RunCounts, RunResultSummary } from './progress.ts';
+
+/**
+ * What workflows and activities hand each other. Pure types in src/sweep because the sandboxed
+ * workflow code, the activities and the client all import them.
+ */
+
+/** Knobs of the orchestration itself (not of the science); tests shorten them. */
+export interface OrchestrationOptions {
+  /** A worker that stops heartbeating for this long is presumed dead and its run moves elsewhere. */
+  heartbeatTimeoutMs?: number;
+  /** Past this many grid points per execution the workflow continues-as-new to keep its history small. */
+  runsPerExecution?: number;
+  /** Delay before the first retry of a failed training attempt. */
+  retryInitialIntervalMs?: number;
+}
+
+export interface SweepWorkflowInput {
+  sweepId: string;
+  config: SweepConfig;
+  options?: OrchestrationOptions;
+  /** Set only by continue-as-new: where the previous execution stopped. */
+  continuation?: {
+    initialCost: number;
+    nextIndex: number;
+    counts: RunCounts;
+  };
+}
+
+export interface SweepWorkflowResult {
+  sweepId: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  counts: RunCounts;
+}
+
+export interface SeedCost {
+  flops: number;
+  modelSize: number;
+  latencyNs: number;
+  /** Cost on the sweep's target axis: the grid centres on its reciprocal. */
+  target: number;
+}
+
+export interface LearnStructureInput {
+  sweepId: string;
+  runId: string;
+  config: SweepConfig;
+  point: GridPoint;
+}
+
+export interface LearnStructureResult extends RunResultSummary {
+  /** The checkpoint step this attempt resumed after (0: it started fresh). */
+  resumedFromStep: number;
+}
+
+export interface RetrainWorkflowInput {
+  retrainId: string;
+  runId: string;
+  widthMultiplier?: number;
+  targetCost?: number;
+  options?: Pick<OrchestrationOptions, 'heartbeatTimeoutMs' | 'retryInitialIntervalMs'>;
+}
+
+export interface RetrainResult {
+  retrainId: string;
+  widthMultiplier: number;
+  costFlops: number;
+  costModelSize: number;
+  costLatencyNs: number;
+  valAccuracy: number;
+  testAccuracy: number;
+}
+
+/** The cost axis a sweep's runs are compared on, as the Run/Retrain rows name their columns. */
+export function costColumnOf(cost: CostKind): 'costFlops' | 'costModelSize' | 'costLatencyNs' {
+  if (cost === 'flops') return 'costFlops';
+  if (cost === 'model-size') return 'costModelSize';
+  return 'costLatencyNs';
+}
+
+/** Error types activities raise that no retry can fix; the workflows pass them to proxyActivities. */
+export const NON_RETRYABLE_ERROR_TYPES = ['NonFiniteLoss', 'InvalidStructure', 'InvalidInput', 'NotFound'] as const;

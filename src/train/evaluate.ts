@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import { gatherBatch } from '../data/index.ts';
+import type { Dataset } from '../data/types.ts';
+import { recalibrateBatchNorm } from './batch-norm-recalibration.ts';
+import { taskLossOf } from './losses.ts';
+
+export type SplitName = 'train' | 'validation' | 'test';
+
+export interface EvaluateOptions {
+  /** Recompute batch-norm statistics on training data first (changes the model's moving stats). */
+  recalibrateBatchNorm?: boolean;
+  batchSize?: number;
+  /** Training examples used for recalibration; default 512. */
+  calibrationSamples?: number;
+}
+
+export interface Evaluation {
+  /** Share of correctly classified examples, in [0, 1]; NaN for an empty split. */
+  accuracy: number;
+  /** Mean softmax cross-entropy over the split. */
+  loss: number;
+  count: number;
+}
+
+/** Accuracy and task loss of the model in inference mode over a whole split. */
+export function evaluate(model: tf.LayersModel, dataset: Dataset, split: SplitName, options: EvaluateOptions = {}): Evaluation {
+  const batchSize = options.batchSize ?? 256;
+  if (options.recalibrateBatchNorm) {
+    recalibrateBatchNorm(model, dataset, { calibrationSamples: options.calibrationSamples ?? 512, batchSize });
+  }
+  const { count, labels } = dataset[split];
+  let correct = 0;
+  let lossSum = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const indices = Uint32Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+    const [predicted, batchLoss] = tf.tidy(() => {
+      const { xs, ys } = gatherBatch(dataset, dataset[split], indices);
+      const logits = model.predict(xs) as tf.Tensor;
+      return [tf.argMax(logits, -1).dataSync(), taskLossOf(logits, ys).dataSync()[0]];
+    });
+    predicted.forEach((label, i) => {
+      if (label === labels[start + i]) correct++;
+    });
+    lossSum += batchLoss * indices.length;
+  }
+  return { accuracy: correct / count, loss: lossSum / count, count };
+}

@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs';
+import { gatherBatch } from '../data/index.ts';
+import type { Dataset } from '../data/types.ts';
+import { BatchSchedule } from './batches.ts';
+import { captureCheckpoint, restoreCheckpoint, type RngState, type TrainCheckpoint } from './checkpoint.ts';
+import { InvalidTrainingSetupError, NonFiniteLossError } from './errors.ts';
+import { evaluate, type Evaluation } from './evaluate.ts';
+import { decayedKernels, taskLossOf, weightDecayLossOf } from './losses.ts';
+import { findNoiseSeededLayers, seedNoiseForStep } from './noise-seed.ts';
+import { createOptimizer, disposeOptimizer } from './optimizer.ts';
+import type { TrainingKnobs } from './options.ts';
+import { modelDatasetProblems } from './setup-checks.ts';
+
+/**
+ * What the loop needs from a MorphNet network regularizer (src/morphnet's NetworkRegularizer
+ * satisfies it structurally; src/train does not import src/morphnet).
+ */
+export interface TrainingRegularizer {
+  regularizationTerm(): tf.Scalar;
+  cost(): number;
+  aliveCounts(): Record<string, number>;
+}
+
+export interface TrainProgress {
+  /** Steps completed, 1..totalSteps. */
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  taskLoss: number;
+  /** strength x regularization term (0 without a regularizer). */
+  regLoss: number;
+  weightDecayLoss: number;
+  /** Cost of the structure proposed after this step (only with a regularizer). */
+  cost?: number;
+  aliveCounts?: Record<string, number>;
+  /** Present on evaluation steps (every evalEvery steps and the last) when there is a validation split. */
+  valAccuracy?: number;
+  valLoss?: number;
+}
+
+/** Where checkpoints live (the caller's choice: Postgres rows, files, memory). */
+export interface CheckpointStore {
+  /** Save after every `every` steps (never after the last: the caller stores the final result). */
+  every: number;
+  load(): Promise<TrainCheckpoint | null>;
+  save(checkpoint: TrainCheckpoint): Promise<void>;
+}
+
+export interface LoopHooks {
+  onProgress?: (progress: TrainProgress) => void | Promise<void>;
+  checkpoint?: CheckpointStore;
+  /** Aborting stops before the next step and rethrows signal.reason (e.g. Temporal's cancellation). */
+  signal?: AbortSignal;
+}
+
+export interface LoopResult {
+  steps: number;
+  /** The step a checkpoint let this call start after (0 when it started fresh). */
+  resumedFromStep: number;
+  /** Losses of the last training step. */
+  taskLoss: number;
+  regLoss: number;
+  weightDecayLoss: number;
+  /** null when the dataset has no validation split. */
+  valAccuracy: number | null;
+  valLoss: number | null;
+  testAccuracy: number;
+  testLoss: number;
+  durationMs: number;
+}
+
+interface LoopInput extends LoopHooks {
+  model: tf.LayersModel;
+  dataset: Dataset;
+  regularizer?: TrainingRegularizer;
+  strength: number;
+  knobs: TrainingKnobs;
+}
+
+interface StepLosses {
+  taskLoss: number;
+  regLoss: number;
+  weightDecayLoss: number;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The one loop behind learnStructure and retrain. */
+export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
+  const startedAt = performance.now();
+  const { model, dataset, regularizer, strength, knobs, signal } = input;
+  const setupProblems = modelDatasetProblems(model, dataset, knobs.batchSize);
+  if (input.checkpoint && !(Number.isInteger(input.checkpoint.every) && input.checkpoint.every >= 1)) {
+    setupProblems.push(`checkpoint.every must be a positive integer, got ${input.checkpoint.every}`);
+  }
+  if (setupProblems.length > 0) throw new InvalidTrainingSetupError(setupProblems);
+
+  const schedule = new BatchSchedule(dataset.train.count, knobs.batchSize, knobs.seed);
+  const totalSteps = knobs.steps ?? Math.max(1, Math.round(knobs.epochs! * schedule.stepsPerEpoch));
+  const rngState: RngState = { scheme: 'per-step-seed-v1', seed: knobs.seed };
+  const optimizer = createOptimizer(knobs.optimizer, knobs.learningRate, knobs.momentum);
+  try {
+    const resumedFromStep = await resumeIfCheckpointed(input, optimizer, totalSteps);
+    const trainableWeights = model.trainableWeights;
+    const trainableVariables = trainableWeights.map((weight) => weight.read() as tf.Variable);
+    const kernels = decayedKernels(model);
+    const noiseLayers = findNoiseSeededLayers(model);
+    const evalOptions = {
+      recalibrateBatchNorm: knobs.recalibrateBatchNorm,
+      batchSize: knobs.evalBatchSize,
+      calibrationSamples: knobs.calibrationSamples,
+    };
+
+    let lastLosses: StepLosses = { taskLoss: NaN, regLoss: NaN, weightDecayLoss: NaN };
+    let lastValidation: Evaluation | null = null;
+    for (let step = resumedFromStep + 1; step <= totalSteps; step++) {
+      signal?.throwIfAborted();
+      seedNoiseForStep(noiseLayers, knobs.seed, step);
+      lastLosses = tf.tidy(() => {
+        const { xs, ys } = gatherBatch(dataset, dataset.train, schedule.indicesFor(step));
+        let parts: tf.Scalar[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = model.apply(xs, { training: true }) as tf.Tensor;
+          parts = [
+            taskLossOf(logits, ys),
+            // Skipped at strength 0 so a retrain-like run pays nothing for an unused regularizer.
+            regularizer && strength > 0 ? tf.mul(regularizer.regularizationTerm(), strength) : tf.scalar(0),
+            weightDecayLossOf(kernels, knobs.weightDecay),
+          ].map((part) => tf.keep(part as tf.Scalar));
+          return tf.addN(parts);
+        }, trainableVariables);
+        // Kept parts outlive the gradient scope; they are ours to release.
+        const gradients = trainableVariables.map((variable) => grads[variable.name]);
+        // One read for all health numbers: a sync per step is the price of stopping at the bad step.
+        const health = tf
+          .concat([
+            tf.stack([...parts, value]),
+            tf.stack(gradients.map((gradient) => (gradient ? tf.sum(tf.cast(tf.logicalNot(tf.isFinite(gradient)), 'float32')) : tf.scalar(0)))),
+          ])
+          .dataSync();
+        tf.dispose(parts); // kept so they outlive the gradient scope; ours to release
+        const [taskLoss, regLoss, weightDecayLoss, totalLoss] = health;
+        const nonFiniteGradients = trainableWeights
+          .filter((_, index) => health[4 + index] > 0)
+          .map((weight) => weight.originalName);
+        if (!Number.isFinite(totalLoss) || nonFiniteGradients.length > 0) {
+          throw new NonFiniteLossError({ step, taskLoss, regLoss, weightDecayLoss, nonFiniteGradients });
+        }
+        // Positional, like Optimizer.minimize with a varList: optimizers key their slots by position.
+        optimizer.applyGradients(trainableVariables.map((variable, index) => ({ name: variable.name, tensor: gradients[index] })));
+        return { taskLoss, regLoss, weightDecayLoss };
+      });
+
+      const progress: TrainProgress = { step, totalSteps, epoch: schedule.epochOf(step), ...lastLosses };
+      if (regularizer) {
+        progress.cost = regularizer.cost();
+        progress.aliveCounts = regularizer.aliveCounts();
+      }
+      if ((step % knobs.evalEvery === 0 || step === totalSteps) && dataset.validation.count > 0) {
+        lastValidation = evaluate(model, dataset, 'validation', evalOptions);
+        progress.valAccuracy = lastValidation.accuracy;
+        progress.valLoss = lastValidation.loss;
+      }
+      await input.onProgress?.(progress);
+      if (input.checkpoint && step % input.checkpoint.every === 0 && step < totalSteps) {
+        await input.checkpoint.save(await captureCheckpoint(step, model, optimizer, knobs.optimizer, rngState));
+      }
+      await yieldToEventLoop();
+    }
+
+    // Without a validation split nothing has recalibrated the final weights' statistics yet.
+    const test = evaluate(model, dataset, 'test', { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation });
+    return {
+      steps: totalSteps,
+      resumedFromStep,
+      ...lastLosses,
+      valAccuracy: lastValidation?.accuracy ?? null,
+      valLoss: lastValidation?.loss ?? null,
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      durationMs: performance.now() - startedAt,
+    };
+  } finally {
+    disposeOptimizer(optimizer);
+  }
+}
+
+async function resumeIfCheckpointed(input: LoopInput, optimizer: tf.Optimizer, totalSteps: number): Promise<number> {
+  const saved = await input.checkpoint?.load();
+  if (!saved) return 0;
+  const problems: string[] = [];
+  if (saved.rngState.seed !== input.knobs.seed) {
+    problems.push(
+      `checkpoint was taken with seed ${saved.rngState.seed} but this run has seed ${input.knobs.seed}; ` +
+        'resume with the same seed or discard the checkpoint',
+    );
+  }
+  if (!(Number.isInteger(saved.step) && saved.step >= 0 && saved.step < totalSteps)) {
+    problems.push(
+      `checkpoint is at step ${saved.step} but this run has ${totalSteps} steps; it belongs to a different ` +
+        'configuration, discard it',
+    );
+  }
+  if (problems.length > 0) throw new InvalidTrainingSetupError(problems);
+  await restoreCheckpoint(saved, input.model, optimizer, input.knobs.optimizer);
+  return saved.step;
+}

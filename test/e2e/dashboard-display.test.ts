@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createApiToken } from '../../src/db/repositories/tokens.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { testTemporal } from '../support/temporal.ts';
+import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
+import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
+import { SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
+
+/**
+ * The dashboard's display, against the real built app and Postgres, with finished sweeps written
+ * straight into the store (this file is about what the pages show; dashboard-flow makes its data
+ * through real sweeps). The app requires tokens here, so the browser signs in like a user would.
+ */
+
+let database: TestDatabase;
+let app: RunningWebApp;
+let browser: DashboardBrowser;
+let sweepA: SeededSweep;
+let sweepB: SeededSweep;
+let retrainedRun: SeededRun;
+
+/** Brute force, independent of src/sweep: a point is dominated when another is no worse on both and better on one. */
+function dominatedIds(runs: SeededRun[]): Set<string> {
+  return new Set(
+    runs
+      .filter((run) =>
+        runs.some(
+          (other) =>
+            other !== run &&
+            other.costFlops <= run.costFlops &&
+            other.valAccuracy >= run.valAccuracy &&
+            (other.costFlops < run.costFlops || other.valAccuracy > run.valAccuracy),
+        ),
+      )
+      .map((run) => run.id),
+  );
+}
+
+before(async () => {
+  database = await createTestDatabase();
+  sweepA = await seedFinishedSweep(database.prisma, {
+    id: 'sweep-display-a',
+    name: 'display gamma flops',
+    strengths: [1e-9, 3e-9, 1e-8, 3e-8, 1e-7, 3e-7],
+    thresholds: [0.001, 0.01],
+    accuracyOffset: 0,
+  });
+  sweepB = await seedFinishedSweep(database.prisma, {
+    id: 'sweep-display-b',
+    name: 'display overlay',
+    strengths: [1e-8, 1e-7, 1e-6],
+    thresholds: [0.01],
+    accuracyOffset: -0.05,
+  });
+  retrainedRun = sweepA.runs[2];
+  await seedFinishedRetrain(database.prisma, retrainedRun, 'retrain-display-1');
+  await seedFailedSweep(database.prisma, 'sweep-display-failed', 'display failed');
+  const temporal = testTemporal();
+  app = await startWebApp({
+    databaseUrl: database.url,
+    env: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace },
+  });
+  browser = await openDashboardBrowser({ baseUrl: app.url, artifactPrefix: 'display' });
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  await database?.drop();
+});
+
+test('a browser without a session is asked for a token, and a valid token opens the dashboard', async () => {
+  const { page } = browser;
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('API token').fill('not-a-real-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'unknown or revoked' }).waitFor();
+  // The refused sign-in is a 401 that Chromium logs itself; it is the expected answer, not a defect.
+  const refused = browser.problems.splice(0).filter((problem) => !/status of 401/.test(problem));
+  assert.deepEqual(refused, []);
+
+  const { secret } = await createApiToken(database.prisma, 'e2e-display');
+  await page.getByLabel('API token').fill(secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Sweeps' }).waitFor();
+  const cookies = await browser.context.cookies();
+  const session = cookies.find((cookie) => cookie.name === 'morphsweep_token');
+  assert.ok(session?.httpOnly, 'the session cookie must be http-only so page scripts cannot read the token');
+});
+
+test('the sweeps list shows status, progress and best point of each sweep', async () => {
+  const { page } = browser;
+  await page.goto('/');
+  const rowA = page.locator(`tr[data-sweep-id="${sweepA.id}"]`);
+  await rowA.waitFor();
+  assert.match(await rowA.innerText(), /completed/);
+  assert.match(await rowA.innerText(), /12\/12/);
+  const bestA = Math.max(...sweepA.runs.map((run) => run.valAccuracy));
+  assert.match(await rowA.innerText(), new RegExp(`${(bestA * 100).toFixed(1)} %`));
+  const failedRow = page.locator('tr[data-sweep-id="sweep-display-failed"]');
+  assert.match(await failedRow.innerText(), /failed/);
+  await browser.screenshot('sweeps-list');
+});
+
+test('the sweep page draws every point, the seed and the retrain, with the front as a step line', async () => {
+  const { page } = browser;
+  await page.goto(`/sweeps/${sweepA.id}`);
+  const markers = page.locator('[data-testid="pareto-chart"] .front-marker');
+  await page.locator('[data-point-key^="seed:"]').waitFor();
+  assert.equal(await page.locator('[data-point-key^="run:"]').count(), sweepA.runs.length);
+  assert.equal(await page.locator('[data-point-key^="retrain:"]').count(), 1);
+  assert.equal(await markers.count(), sweepA.runs.length + 2);
+  // The front line: one step path through the non-dominated points.
+  const frontPath = page.locator('.front-step-line path').first();
+  assert.ok((await frontPath.getAttribute('d'))?.includes('L'), 'the Pareto front must be drawn as a line');
+
+  const expectedDominated = dominatedIds(sweepA.runs);
+  const rows = page.locator('[data-testid="front-table"] tbody tr');
+  assert.equal(await rows.count(), sweepA.runs.length);
+  for (const run of sweepA.runs) {
+    const text = await page.locator(`[data-testid="front-table"] tr[data-run-id="${run.id}"]`).innerText();
+    assert.match(text, expectedDominated.has(run.id) ? /dominated/ : /front/, `run ${run.id}`);
+  }
+  await browser.screenshot('sweep-front');
+});
+
+test('hovering a point shows strength, threshold, cost, accuracy and widths', async () => {
+  const { page } = browser;
+  const run = sweepA.runs[3];
+  await page.locator(`[data-point-key="run:${run.id}"]`).hover();
+  const details = page.getByTestId('point-details');
+  await details.getByText(run.id).waitFor();
+  const text = await details.innerText();
+  assert.match(text, new RegExp(run.strength.toExponential(2).replace('+', '\\+')));
+  assert.match(text, new RegExp(`Threshold\\s+${run.threshold}`));
+  assert.match(text, new RegExp(`${(run.valAccuracy * 100).toFixed(1)} %`));
+  assert.match(text, /FLOPs/);
+  const alive = Object.values(SEED_WIDTHS).reduce((sum, width) => sum + Math.max(1, Math.round(width * run.aliveFraction)), 0) + 3;
+  const seed = Object.values(SEED_WIDTHS).reduce((sum, width) => sum + width, 0) + 3;
+  await details.getByText(`${alive} / ${seed} channels`).waitFor();
+  await browser.screenshot('sweep-hover');
+});
+
+test('the cost axis switches between FLOPs, model size and latency', async () => {
+  const { page } = browser;
+  const tickText = () => page.locator('.recharts-xAxis .recharts-cartesian-axis-tick-value').allInnerTexts();
+  assert.ok((await tickText()).some((tick) => tick.includes('FLOPs')));
+  await page.getByText('Model size (weights)').click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.recharts-xAxis .recharts-cartesian-axis-tick-value')].some((t) => t.textContent?.includes('weights')),
+  );
+  await page.getByText('Latency', { exact: true }).click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.recharts-xAxis .recharts-cartesian-axis-tick-value')].some((t) => / (µs|ms|ns)$/.test(t.textContent ?? '')),
+  );
+  await browser.screenshot('sweep-latency-axis');
+  await page.getByText('FLOPs', { exact: true }).click();
+});
+
+test('the points table sorts by a column, and sorts back the other way', async () => {
+  const { page } = browser;
+  const accuracyHeader = page.getByRole('button', { name: /^Accuracy/ });
+  await accuracyHeader.click();
+  const firstRunId = () => page.locator('[data-testid="front-table"] tbody tr').first().getAttribute('data-run-id');
+  const sortedByAccuracy = [...sweepA.runs].sort((a, b) => a.valAccuracy - b.valAccuracy);
+  assert.equal(await firstRunId(), sortedByAccuracy[0].id);
+  await accuracyHeader.click();
+  assert.equal(await firstRunId(), sortedByAccuracy.at(-1)!.id);
+  assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
+});
+
+test('another sweep can be overlaid on the same front', async () => {
+  const { page } = browser;
+  await page.getByRole('checkbox', { name: sweepB.name }).check();
+  await page.waitForURL(new RegExp(`overlay=${sweepB.id}`));
+  await page.waitForFunction(
+    (expected) => document.querySelectorAll('[data-point-key^="run:"]').length === expected,
+    sweepA.runs.length + sweepB.runs.length,
+  );
+  assert.equal(await page.locator('.front-step-line').count(), 2);
+  assert.equal(await page.locator('[data-point-key^="seed:"]').count(), 2);
+  await browser.screenshot('sweep-overlay');
+  await page.getByRole('checkbox', { name: sweepB.name }).uncheck();
+});
+
+test('keyboard: Tab reaches the chart points and Enter opens the run page', async () => {
+  const { page } = browser;
+  await page.goto(`/sweeps/${sweepA.id}`);
+  await page.locator('[data-point-key^="run:"]').first().waitFor();
+  let focusedKey: string | null = null;
+  for (let presses = 0; presses < 60 && !focusedKey?.startsWith('run:'); presses += 1) {
+    await page.keyboard.press('Tab');
+    focusedKey = await page.evaluate(() => document.activeElement?.getAttribute('data-point-key') ?? null);
+  }
+  assert.ok(focusedKey?.startsWith('run:'), 'a run marker must be reachable with Tab');
+  assert.match(await page.getByTestId('point-details').innerText(), /Strength/, 'focus shows the same details as hover');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`**/runs/${encodeURIComponent(focusedKey!.slice('run:'.length))}`);
+});
+
+test('the run page shows curves, widths against the seed, the structure download and retrains', async () => {
+  const { page } = browser;
+  await page.goto(`/runs/${retrainedRun.id}`);
+  for (const curve of ['taskLoss', 'regLoss', 'cost', 'valAccuracy']) {
+    await page.locator(`[data-testid="curve-${curve}"] .recharts-line path.recharts-curve`).waitFor();
+  }
+  const widthsTable = page.getByRole('table', { name: 'Channels per layer' });
+  for (const [layer, seedWidth] of Object.entries(SEED_WIDTHS)) {
+    const alive = Math.max(1, Math.round(seedWidth * retrainedRun.aliveFraction));
+    assert.match(await widthsTable.locator('tr', { hasText: layer }).innerText(), new RegExp(`${layer}\\s+${alive}\\s+${seedWidth}`));
+  }
+  assert.ok((await page.locator('[data-testid="layer-widths"] .recharts-bar-rectangle').count()) >= 2 * Object.keys(SEED_WIDTHS).length);
+
+  const retrainRow = page.locator('tr[data-retrain-id="retrain-display-1"]');
+  assert.match(await retrainRow.innerText(), /width × 1\.25[\s\S]*completed/);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'MorphNet format' }).click();
+  const file = await (await download).path();
+  const { readFile } = await import('node:fs/promises');
+  const morphnet = JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
+  assert.equal(morphnet.conv1, Math.max(1, Math.round(SEED_WIDTHS.conv1 * retrainedRun.aliveFraction)));
+  await browser.screenshot('run-page');
+});
+
+test('the new-sweep form checks input with the shared schema and marks each bad field', async () => {
+  const { page } = browser;
+  await page.goto('/sweeps/new');
+  await page.getByLabel('Alive thresholds').fill('0.01, 0.01');
+  await page.getByLabel('Cost to reduce').selectOption('latency');
+  await page.getByLabel('Batch size').fill('0');
+  await page.getByRole('button', { name: 'Start sweep' }).click();
+  const errorOf = (field: string) => page.locator(`[data-field-error="${field}"]`).innerText();
+  assert.match(await errorOf('name'), /.+/);
+  assert.match(await errorOf('thresholds'), /distinct/);
+  assert.match(await errorOf('hardware'), /hardware/);
+  assert.match(await errorOf('batchSize'), /.+/);
+  assert.equal(await page.locator('[aria-invalid="true"]').count(), 4);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-name', 'focus moves to the first bad field');
+  await browser.screenshot('new-sweep-errors');
+  assert.match(page.url(), /\/sweeps\/new$/, 'an invalid form must not leave the page');
+});
+
+test('no console errors, page errors or requests to other origins on any page', () => {
+  assert.deepEqual(browser.problems, []);
+});

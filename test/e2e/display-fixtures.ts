@@ -1,0 +1,160 @@
+import type { PrismaClient } from '../../src/db/client.ts';
+import { parseStructure, STRUCTURE_FORMAT, STRUCTURE_VERSION, type StructureJson } from '../../src/morphnet/structure.ts';
+import { parseSweepConfig, type SweepConfig } from '../../src/sweep/config.ts';
+import { runIdFor } from '../../src/sweep/run-id.ts';
+
+/**
+ * Finished sweeps written straight into Postgres, for browser tests about display only (the flow
+ * test makes its data through real sweeps). Costs and accuracies follow a simple rule so that the
+ * test can predict which points are dominated without copying the Pareto code.
+ */
+
+export const SEED_COST = { flops: 4_000_000, modelSize: 93_000, latencyNs: 52_000 };
+export const SEED_ACCURACY = 0.9;
+export const SEED_WIDTHS = { conv1: 32, conv2: 64, conv3: 128 };
+
+export interface SeededRun {
+  id: string;
+  strength: number;
+  threshold: number;
+  costFlops: number;
+  valAccuracy: number;
+  aliveFraction: number;
+}
+
+export interface SeededSweep {
+  id: string;
+  name: string;
+  runs: SeededRun[];
+}
+
+function displayConfig(name: string, strengths: number[], thresholds: number[]): SweepConfig {
+  return parseSweepConfig({
+    name,
+    tags: ['e2e'],
+    dataset: 'synthetic:classes=3,size=8,channels=1,train=256,test=64,seed=1',
+    network: { name: 'reference-cnn' },
+    regularizer: { algorithm: 'gamma', cost: 'flops' },
+    thresholds,
+    strengths: { values: strengths },
+    training: { steps: 40, batchSize: 16, evalEvery: 10, checkpointEvery: 20 },
+  });
+}
+
+const NUM_CLASSES = 3;
+
+/** Structure JSON as src/morphnet's exporter writes it (validated by its own schema). */
+function structureFor(alive: Record<string, number>, meta: { strength: number; threshold: number; proposedCost: number }): StructureJson {
+  return parseStructure({
+    format: STRUCTURE_FORMAT,
+    version: STRUCTURE_VERSION,
+    algorithm: 'gamma',
+    cost: 'flops',
+    costName: 'FLOPs',
+    batchSize: 1,
+    threshold: meta.threshold,
+    strength: meta.strength,
+    step: 40,
+    proposedCost: meta.proposedCost,
+    layers: [
+      ...Object.entries(SEED_WIDTHS).map(([name, seedWidth]) => ({ name, kind: 'conv', alive: alive[name], seedWidth, fixed: false })),
+      { name: 'logits', kind: 'dense', alive: NUM_CLASSES, seedWidth: NUM_CLASSES, fixed: true },
+    ],
+    seedNetwork: { name: 'reference-cnn', inputShape: [8, 8, 1], numClasses: NUM_CLASSES },
+  });
+}
+
+export async function seedFinishedSweep(
+  prisma: PrismaClient,
+  options: { id: string; name: string; strengths: number[]; thresholds: number[]; accuracyOffset: number },
+): Promise<SeededSweep> {
+  const { id, name, strengths, thresholds, accuracyOffset } = options;
+  const config = displayConfig(name, strengths, thresholds);
+  const finishedAt = new Date();
+  await prisma.sweep.create({
+    data: {
+      id,
+      name,
+      status: 'completed',
+      tags: config.tags,
+      config: config as object,
+      costAxis: 'flops',
+      seedCost: SEED_COST,
+      seedAccuracy: SEED_ACCURACY + accuracyOffset,
+      startedAt: finishedAt,
+      finishedAt,
+    },
+  });
+  const runs: SeededRun[] = [];
+  for (const [strengthIndex, strength] of strengths.entries()) {
+    for (const [thresholdIndex, threshold] of thresholds.entries()) {
+      // Stronger regularization and a higher threshold keep fewer channels; every second point of
+      // the higher threshold is made clearly worse so the sweep has dominated points.
+      const aliveFraction = Math.max(0.1, 1 - 0.13 * strengthIndex - 0.05 * thresholdIndex);
+      const penalty = thresholdIndex === 1 && strengthIndex % 2 === 0 ? 0.12 : 0;
+      const valAccuracy = Number((0.88 + accuracyOffset - 0.015 * strengthIndex ** 1.5 - penalty).toFixed(4));
+      const alive = Object.fromEntries(Object.entries(SEED_WIDTHS).map(([layer, width]) => [layer, Math.max(1, Math.round(width * aliveFraction))]));
+      const runId = runIdFor(id, { strength, threshold, seed: 0 });
+      const costFlops = Math.round(SEED_COST.flops * aliveFraction ** 2);
+      await prisma.run.create({
+        data: {
+          id: runId,
+          sweepId: id,
+          strength,
+          threshold,
+          seed: 0,
+          status: 'completed',
+          step: 40,
+          totalSteps: 40,
+          costFlops,
+          costModelSize: Math.round(SEED_COST.modelSize * aliveFraction ** 2),
+          costLatencyNs: Math.round(SEED_COST.latencyNs * aliveFraction),
+          valAccuracy,
+          testAccuracy: valAccuracy - 0.01,
+          structure: structureFor(alive, { strength, threshold, proposedCost: costFlops }) as object,
+          startedAt: finishedAt,
+          finishedAt,
+          curve: {
+            create: Array.from({ length: 5 }, (_, i) => ({
+              step: (i + 1) * 8,
+              taskLoss: 1.1 - 0.15 * i,
+              regLoss: 2.0 * (1 - 0.12 * i * (strengthIndex + 1) / strengths.length),
+              cost: Math.round(SEED_COST.flops * (1 - ((1 - aliveFraction ** 2) * (i + 1)) / 5)),
+              valAccuracy: i % 2 === 1 ? 0.5 + 0.08 * i : null,
+            })),
+          },
+        },
+      });
+      runs.push({ id: runId, strength, threshold, costFlops, valAccuracy, aliveFraction });
+    }
+  }
+  return { id, name, runs };
+}
+
+/** A finished retrain of `run`, scaled up by a width multiplier: more cost, more accuracy. */
+export async function seedFinishedRetrain(prisma: PrismaClient, run: SeededRun, retrainId: string): Promise<void> {
+  await prisma.retrain.create({
+    data: {
+      id: retrainId,
+      runId: run.id,
+      status: 'completed',
+      widthMultiplier: 1.25,
+      costAxis: 'flops',
+      step: 40,
+      totalSteps: 40,
+      costFlops: Math.round(run.costFlops * 1.25 ** 2),
+      costModelSize: 1000,
+      costLatencyNs: 1000,
+      valAccuracy: Math.min(0.99, run.valAccuracy + 0.03),
+      testAccuracy: Math.min(0.99, run.valAccuracy + 0.02),
+      finishedAt: new Date(),
+    },
+  });
+}
+
+export async function seedFailedSweep(prisma: PrismaClient, id: string, name: string): Promise<void> {
+  const config = displayConfig(name, [1e-6], [0.01]);
+  await prisma.sweep.create({
+    data: { id, name, status: 'failed', tags: [], config: config as object, costAxis: 'flops', error: 'seed network cost could not be measured' },
+  });
+}

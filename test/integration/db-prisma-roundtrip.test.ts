@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Prisma, RunStatus, SweepStatus } from '../../src/db/client.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+let database: TestDatabase;
+before(async () => {
+  database = await createTestDatabase();
+});
+after(async () => {
+  await database?.drop();
+});
+
+test('after migrating, the Prisma client writes and reads every model, and deleting a sweep cascades', async () => {
+  const { prisma } = database;
+  const sweep = await prisma.sweep.create({
+    data: { id: 'sweep-1', name: 'roundtrip', tags: ['a', 'b'], config: { thresholds: [0.01] }, costAxis: 'flops', seedCost: { flops: 1.5e9 }, idempotencyKey: 'key-1' },
+  });
+  assert.equal(sweep.status, SweepStatus.queued);
+  assert.deepEqual(sweep.tags, ['a', 'b']);
+  assert.ok(sweep.updatedAt instanceof Date);
+
+  const run = await prisma.run.create({ data: { id: 'run-1', sweepId: sweep.id, strength: 1e-9, threshold: 0.01, seed: 7, totalSteps: 100 } });
+  assert.equal(run.status, RunStatus.pending);
+  assert.equal(run.attempt, 0);
+  await assert.rejects(
+    prisma.run.create({ data: { id: 'run-dup', sweepId: sweep.id, strength: 1e-9, threshold: 0.01, seed: 7, totalSteps: 100 } }),
+    (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002',
+    'one run per (sweep, strength, threshold, seed)',
+  );
+
+  const points = [0, 10, 20].map((step) => ({ runId: run.id, step, taskLoss: 2 - step / 100, regLoss: 0.5, cost: 1e9 - step }));
+  assert.equal((await prisma.curvePoint.createMany({ data: points })).count, 3);
+  // A resumed run re-sends points it already wrote: they are skipped, not duplicated.
+  assert.equal((await prisma.curvePoint.createMany({ data: [...points, { runId: run.id, step: 30, taskLoss: 1.6, regLoss: 0.4, cost: 9e8 }], skipDuplicates: true })).count, 1);
+  assert.deepEqual((await prisma.curvePoint.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } })).map((point) => point.step), [0, 10, 20, 30]);
+
+  const weights = Uint8Array.from([0, 1, 2, 253, 254, 255]);
+  await prisma.checkpoint.upsert({
+    where: { runId: run.id },
+    create: { runId: run.id, step: 20, weights, optimizerState: Uint8Array.from([9]), rngState: { seed: 7, draws: 3 } },
+    update: {},
+  });
+  const checkpoint = await prisma.checkpoint.findUniqueOrThrow({ where: { runId: run.id } });
+  assert.deepEqual(Array.from(checkpoint.weights), Array.from(weights));
+  assert.deepEqual(checkpoint.rngState, { seed: 7, draws: 3 });
+
+  const finished = await prisma.run.update({
+    where: { id: run.id },
+    data: { status: RunStatus.completed, costFlops: 5e8, valAccuracy: 0.81, structure: { layers: { conv1: 12 } }, finishedAt: new Date() },
+  });
+  assert.ok(finished.updatedAt.getTime() >= run.updatedAt.getTime());
+  await prisma.retrain.create({ data: { id: 'retrain-1', runId: run.id, costAxis: 'flops', widthMultiplier: 1.5, totalSteps: 50 } });
+  await prisma.apiToken.create({ data: { id: 'token-1', name: 'notebook', tokenHash: 'a'.repeat(64) } });
+  await assert.rejects(prisma.apiToken.create({ data: { id: 'token-2', name: 'again', tokenHash: 'a'.repeat(64) } }), /Unique constraint/);
+
+  const loaded = await prisma.sweep.findUniqueOrThrow({ where: { idempotencyKey: 'key-1' }, include: { runs: { include: { curve: true, checkpoint: true, retrains: true } } } });
+  assert.equal(loaded.runs[0].curve.length, 4);
+  assert.equal(loaded.runs[0].checkpoint?.step, 20);
+  assert.equal(loaded.runs[0].retrains[0].widthMultiplier, 1.5);
+  assert.deepEqual(loaded.runs[0].structure, { layers: { conv1: 12 } });
+
+  await prisma.sweep.delete({ where: { id: sweep.id } });
+  const remaining = await Promise.all([prisma.run.count(), prisma.curvePoint.count(), prisma.checkpoint.count(), prisma.retrain.count(), prisma.apiToken.count()]);
+  assert.deepEqual(remaining, [0, 0, 0, 0, 1]);
+});
+
+test('interactive transactions commit together or not at all', async () => {
+  const { prisma } = database;
+  await assert.rejects(
+    prisma.$transaction(async (tx) => {
+      await tx.sweep.create({ data: { id: 'sweep-tx', name: 'tx', config: {}, costAxis: 'flops' } });
+      throw new Error('abort');
+    }),
+    /abort/,
+  );
+  assert.equal(await prisma.sweep.count({ where: { id: 'sweep-tx' } }), 0);
+});

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { InvalidSweepConfigError } from '../../src/sweep/config.ts';
+import { paretoFront } from '../../src/sweep/pareto.ts';
+import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { uniqueTaskQueue } from '../support/temporal.ts';
+import { connectTestClient, startInProcessWorker, sweepDeps, tinySweepConfig, waitUntil } from './sweep-harness.ts';
+
+let database: TestDatabase;
+let temporal: Awaited<ReturnType<typeof connectTestClient>>;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
+const taskQueue = uniqueTaskQueue('sweep-e2e');
+
+before(async () => {
+  database = await createTestDatabase();
+  temporal = await connectTestClient();
+  worker = await startInProcessWorker(database.prisma, taskQueue);
+});
+
+after(async () => {
+  await worker?.stop();
+  await temporal?.close();
+  await database?.drop();
+});
+
+test('a sweep runs every grid point once and stores costs, accuracies, structures and curves', async () => {
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const config = tinySweepConfig({ strengths: { grid: { decades: 1, perDecade: 1 } } });
+  const { sweepId, created } = await startSweep(deps, config);
+  assert.equal(created, true);
+  const result = await waitForSweep(deps, sweepId);
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 6, failed: 0, cancelled: 0 });
+
+  const sweep = await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+  assert.equal(sweep.status, 'completed');
+  const seedCost = sweep.seedCost as { flops: number; modelSize: number; latencyNs: number };
+  for (const axis of ['flops', 'modelSize', 'latencyNs'] as const) assert.ok(seedCost[axis] > 0, `seed ${axis}`);
+
+  const runs = await database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
+  assert.equal(runs.length, 6);
+  // Grid centred on 1/initial FLOPs, one decade each side, one point per decade.
+  const strengths = [...new Set(runs.map((run) => run.strength))].sort((a, b) => a - b);
+  assert.equal(strengths.length, 3);
+  [0.1, 1, 10].forEach((factor, i) => assert.ok(Math.abs((strengths[i]! * seedCost.flops) / factor - 1) < 1e-9, `strength ${i} = ${factor}/cost`));
+  for (const run of runs) {
+    assert.equal(run.status, 'completed', `${run.id}: ${run.error}`);
+    assert.equal(run.step, 8);
+    for (const value of [run.costFlops, run.costModelSize, run.costLatencyNs]) assert.ok(value !== null && value > 0 && value <= Math.max(seedCost.flops, seedCost.modelSize, seedCost.latencyNs));
+    assert.ok(run.costFlops! <= seedCost.flops, 'a learned structure is never bigger than the seed');
+    assert.ok(run.valAccuracy! >= 0 && run.valAccuracy! <= 1);
+    assert.ok(run.testAccuracy! >= 0 && run.testAccuracy! <= 1);
+    assert.ok(run.structure !== null);
+    const curve = await database.prisma.curvePoint.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
+    assert.deepEqual(curve.map((point) => point.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(curve.filter((point) => point.valAccuracy !== null).map((point) => point.step), [4, 8]);
+  }
+  assert.equal(await database.prisma.checkpoint.count(), 0, 'finished runs leave no checkpoints behind');
+
+  const progress = await querySweepProgress(deps, sweepId);
+  assert.ok(progress);
+  assert.equal(progress.state, 'completed');
+  assert.equal(progress.totalRuns, 6);
+  assert.deepEqual(new Set(progress.runs.map((run) => run.runId)), new Set(runs.map((run) => run.id)));
+  assert.ok(progress.runs.every((run) => run.state === 'completed' && run.result !== undefined));
+
+  // Retrain the cheapest front point at half its cost: the multiplier shrinks it under the target.
+  const { front } = paretoFront(runs, { cost: 'flops' });
+  const chosen = front[0]!;
+  const targetCost = chosen.costFlops! / 2;
+  const { retrainId } = await startRetrain(deps, chosen.id, { targetCost });
+  const retrained = await waitForRetrain(deps, retrainId);
+  assert.ok(retrained.widthMultiplier > 0 && retrained.widthMultiplier < 1, `multiplier ${retrained.widthMultiplier}`);
+  assert.ok(retrained.costFlops <= targetCost, `${retrained.costFlops} <= ${targetCost}`);
+  const retrainRow = await database.prisma.retrain.findUniqueOrThrow({ where: { id: retrainId } });
+  assert.equal(retrainRow.status, 'completed');
+  assert.equal(retrainRow.costFlops, retrained.costFlops);
+  assert.equal(retrainRow.testAccuracy, retrained.testAccuracy);
+});
+
+test('re-submitting with the same idempotency key starts nothing twice', async () => {
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const config = tinySweepConfig({ name: 'idempotent', thresholds: [0.01], strengths: { values: [1e-6] } });
+  const [first, second] = await Promise.all([
+    startSweep(deps, config, { idempotencyKey: 'same-request' }),
+    startSweep(deps, config, { idempotencyKey: 'same-request' }),
+  ]);
+  assert.equal(first.sweepId, second.sweepId);
+  assert.deepEqual([first.created, second.created].sort(), [false, true]);
+  await waitForSweep(deps, first.sweepId);
+  const again = await startSweep(deps, config, { idempotencyKey: 'same-request' });
+  assert.deepEqual(again, { sweepId: first.sweepId, created: false });
+
+  assert.equal(await database.prisma.sweep.count({ where: { idempotencyKey: 'same-request' } }), 1);
+  assert.equal(await database.prisma.run.count({ where: { sweepId: first.sweepId } }), 1);
+  // A second execution would be the latest one for this id, and running: the finished one is still the latest.
+  assert.equal((await temporal.client.workflow.getHandle(first.sweepId).describe()).status.name, 'COMPLETED');
+  const listed = async () => {
+    const executions = [];
+    for await (const execution of temporal.client.workflow.list({ query: `WorkflowId = '${first.sweepId}'` })) executions.push(execution);
+    return executions.length;
+  };
+  // Visibility trails the server slightly; wait for the one execution to show up, then count.
+  await waitUntil('the sweep to be listed', async () => ((await listed()) > 0 ? true : undefined), 10_000);
+  assert.equal(await listed(), 1);
+  assert.equal((await database.prisma.run.findFirstOrThrow({ where: { sweepId: first.sweepId } })).attempt, 1);
+});
+
+test('an invalid config is rejected with every problem before anything is written or started', async () => {
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const before = await database.prisma.sweep.count();
+  await assert.rejects(
+    startSweep(deps, { ...tinySweepConfig(), thresholds: [], training: { steps: 0 }, network: { name: 'vgg' } } as never),
+    (error: unknown) => {
+      assert.ok(error instanceof InvalidSweepConfigError);
+      assert.deepEqual(error.problems.map((p) => p.path).sort(), ['network.name', 'thresholds', 'training.steps']);
+      return true;
+    },
+  );
+  assert.equal(await database.prisma.sweep.count(), before);
+});

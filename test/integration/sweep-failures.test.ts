@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { cancelSweep, querySweepProgress, startSweep, waitForSweep } from '../../src/temporal/sweeps.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { uniqueTaskQueue } from '../support/temporal.ts';
+import { connectTestClient, startInProcessWorker, sweepDeps, tinySweepConfig, waitUntil } from './sweep-harness.ts';
+
+let database: TestDatabase;
+let temporal: Awaited<ReturnType<typeof connectTestClient>>;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
+const taskQueue = uniqueTaskQueue('sweep-failures');
+
+before(async () => {
+  database = await createTestDatabase();
+  temporal = await connectTestClient();
+  worker = await startInProcessWorker(database.prisma, taskQueue);
+});
+
+after(async () => {
+  await worker?.stop();
+  await temporal?.close();
+  await database?.drop();
+});
+
+test('a run whose loss turns non-finite fails alone, with its reason, and the sweep goes on', async () => {
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  // 1e38 x the FLOPs term overflows float32: the first step's loss is Infinity.
+  const config = tinySweepConfig({ name: 'nan', thresholds: [0.01], strengths: { values: [1e-7, 1e38, 1e-6] } });
+  const { sweepId } = await startSweep(deps, config);
+  const result = await waitForSweep(deps, sweepId);
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 2, failed: 1, cancelled: 0 });
+
+  const runs = await database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
+  assert.deepEqual(runs.map((run) => run.status), ['completed', 'completed', 'failed']);
+  const failed = runs[2]!;
+  assert.match(failed.error ?? '', /loss became non-finite at step 1/);
+  assert.equal(failed.attempt, 1, 'a NaN is not retried: training is deterministic');
+  assert.equal(failed.costFlops, null);
+  const progress = await querySweepProgress(deps, sweepId);
+  assert.match(progress!.runs.find((run) => run.runId === failed.id)!.error ?? '', /non-finite/);
+  assert.equal((await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
+});
+
+test('cancelling mid-sweep stops running runs, never starts pending ones and keeps finished results', async () => {
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  // One run at a time: the first finishes fast, the second is long enough to be cancelled while running.
+  const config = tinySweepConfig({
+    name: 'cancel',
+    thresholds: [0.01],
+    strengths: { values: [1e-7, 2e-7, 3e-7, 4e-7] },
+    training: { steps: 4, batchSize: 16, evalEvery: 2, checkpointEvery: 2 },
+    concurrency: 1,
+  });
+  const { sweepId } = await startSweep(deps, config);
+  const firstDone = await waitUntil('the first run to finish', async () => {
+    const runs = await database.prisma.run.findMany({ where: { sweepId } });
+    const done = runs.find((run) => run.status === 'completed');
+    const running = runs.find((run) => run.status === 'running');
+    return done && running ? done : undefined;
+  });
+  const outcome = await cancelSweep(deps, sweepId);
+  assert.equal(outcome.outcome, 'cancelling');
+  const result = await waitForSweep(deps, sweepId);
+  assert.equal(result.status, 'cancelled');
+
+  const runs = await database.prisma.run.findMany({ where: { sweepId } });
+  assert.equal(runs.length, 4);
+  const byStatus = (status: string) => runs.filter((run) => run.status === status).length;
+  assert.ok(byStatus('completed') >= 1);
+  assert.equal(byStatus('completed') + byStatus('cancelled'), 4, JSON.stringify(runs.map((r) => [r.status, r.error])));
+  assert.equal(byStatus('running') + byStatus('pending'), 0);
+  const kept = runs.find((run) => run.id === firstDone.id)!;
+  assert.equal(kept.status, 'completed');
+  assert.ok(kept.costFlops !== null && kept.valAccuracy !== null, 'finished results stay');
+  const sweep = await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+  assert.equal(sweep.status, 'cancelled');
+  assert.deepEqual(await cancelSweep(deps, sweepId), { sweepId, outcome: 'already-finished' });
+});

@@ -1,0 +1,211 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The production build of the web app, shared by the API and browser tests: built at most once per
+ * source state (a hash of web/ plus every file the app imports from outside it), under a lock so
+ * parallel test files wait for one build instead of racing. Servers run in child processes so each
+ * test file can give its own environment (database, auth policy, task queue).
+ */
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WEB_DIR = path.join(REPO_ROOT, 'web');
+/** Apart from the developer's web/.next; next.config.ts and startWebServer read the same variable. */
+const TEST_DIST_DIR = '.next-test';
+const NEXT_DIR = path.join(WEB_DIR, TEST_DIST_DIR);
+const HASH_FILE = path.join(NEXT_DIR, 'morphsweep-source-hash');
+const LOCK_DIR = path.join(REPO_ROOT, '.morphsweep', 'web-build.lock');
+/** A lock older than this belongs to a build that died; a cold build takes about a minute here. */
+const STALE_LOCK_MS = 10 * 60_000;
+const BUILD_TIMEOUT_MS = 8 * 60_000;
+const SERVER_START_TIMEOUT_MS = 60_000;
+
+const IMPORT_PATTERN = /(?:from\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.css', '.json'];
+const IGNORED_WEB_ENTRIES = new Set(['.next', TEST_DIST_DIR, 'node_modules', 'next-env.d.ts']);
+
+async function webFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (IGNORED_WEB_ENTRIES.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await webFiles(full)));
+    else files.push(full);
+  }
+  return files;
+}
+
+function isFile(candidate: string): boolean {
+  try {
+    return statSync(candidate).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function resolveImport(fromFile: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(fromFile), specifier);
+  return [base, ...SOURCE_EXTENSIONS.map((ext) => base + ext), path.join(base, 'index.ts')].find(isFile);
+}
+
+/** Every file the build reads from the repository: web/ and the closure of its relative imports. */
+async function buildInputs(): Promise<string[]> {
+  const pending = await webFiles(WEB_DIR);
+  const seen = new Set<string>([path.join(REPO_ROOT, 'package.json'), path.join(REPO_ROOT, 'prisma', 'schema.prisma')]);
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!/\.(ts|tsx|mjs|js)$/.test(file)) continue;
+    const text = await readFile(file, 'utf8');
+    for (const match of text.matchAll(IMPORT_PATTERN)) {
+      const resolved = resolveImport(file, match[1]);
+      if (resolved && !seen.has(resolved)) pending.push(resolved);
+    }
+  }
+  return [...seen].filter((file) => existsSync(file)).sort();
+}
+
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await buildInputs()) {
+    hash.update(path.relative(REPO_ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+async function currentBuildHash(): Promise<string | undefined> {
+  try {
+    return (await readFile(HASH_FILE, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(LOCK_DIR), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const lockAgeMs = Date.now() - (await stat(LOCK_DIR).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (lockAgeMs > STALE_LOCK_MS) await rm(LOCK_DIR, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+function runBuild(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const output: string[] = [];
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'build', WEB_DIR], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', MORPHSWEEP_NEXT_DIST_DIR: TEST_DIST_DIR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`next build web failed (${signal ?? `exit ${code}`}):\n${output.join('').slice(-6000)}`));
+    });
+  });
+}
+
+/** Builds web/ unless the last build was made from the same sources. Returns whether it built. */
+export async function ensureWebAppBuilt(): Promise<{ built: boolean; seconds: number }> {
+  const startedMs = performance.now();
+  return withBuildLock(async () => {
+    const wanted = await sourceHash();
+    if ((await currentBuildHash()) === wanted && existsSync(path.join(NEXT_DIR, 'BUILD_ID'))) {
+      return { built: false, seconds: (performance.now() - startedMs) / 1000 };
+    }
+    await runBuild();
+    await writeFile(HASH_FILE, `${wanted}\n`);
+    return { built: true, seconds: (performance.now() - startedMs) / 1000 };
+  });
+}
+
+export interface WebAppOptions {
+  databaseUrl: string;
+  /** Extra environment for the server: TEMPORAL_ADDRESS, MORPHSWEEP_TASK_QUEUE, MORPHSWEEP_AUTH, ... */
+  env?: Record<string, string>;
+  hostname?: string;
+}
+
+export interface RunningWebApp {
+  url: string;
+  /** Everything the server printed, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+const START_SCRIPT = `
+import { startWebServer } from './web/lib/server/start.ts';
+const server = await startWebServer({ port: 0, hostname: process.env.WEB_APP_TEST_HOST });
+process.stdout.write('WEB_APP_URL ' + server.url + '\\n');
+const stop = () => server.stop().finally(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+`;
+
+/** Builds if needed, then starts the app on a free port through startWebServer in a child process. */
+export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp> {
+  await ensureWebAppBuilt();
+  const output: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', START_SCRIPT], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+      MORPHSWEEP_NEXT_DIST_DIR: TEST_DIST_DIR,
+      ...options.env,
+      DATABASE_URL: options.databaseUrl,
+      WEB_APP_TEST_HOST: options.hostname ?? '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web app did not start in ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output.join('')}`)), SERVER_START_TIMEOUT_MS);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      output.push(text);
+      const match = /WEB_APP_URL (\S+)/.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web app exited (code ${code}) before it listened:\n${output.join('')}`));
+    });
+  });
+  return {
+    url,
+    logs: () => output.join(''),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { SessionGate } from '../components/SessionGate.tsx';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'MorphSweep', template: '%s · MorphSweep' },
+  description: 'MorphNet structure-learning sweeps: launch, watch the Pareto front, retrain.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            MorphSweep
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/">Sweeps</Link>
+            <Link href="/sweeps/new">New sweep</Link>
+            <a href="/api/openapi.json">API</a>
+          </nav>
+        </header>
+        <main id="main">
+          <SessionGate>{children}</SessionGate>
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,5 @@
+import { SweepsView } from './sweeps-view.tsx';
+
+export default function SweepsPage() {
+  return <SweepsView />;
+}

@@ -1,0 +1,110 @@
+'use client';
+
+import Link from 'next/link';
+import { ApiErrorNotice } from '../../../components/ApiErrorNotice.tsx';
+import { CurvesChart } from '../../../components/CurvesChart.tsx';
+import { costOnAxis, formatAccuracy, formatCost, formatStrength } from '../../../components/format.ts';
+import { LayerWidthBars } from '../../../components/LayerWidthBars.tsx';
+import { RetrainForm } from '../../../components/RetrainForm.tsx';
+import { RetrainList } from '../../../components/RetrainList.tsx';
+import { StatusBadge } from '../../../components/StatusBadge.tsx';
+import { StepProgress } from '../../../components/StepProgress.tsx';
+import { StructureDownload } from '../../../components/StructureDownload.tsx';
+import { startRetrain } from '../../../hooks/dashboard-actions.ts';
+import { useRun } from '../../../hooks/useRun.ts';
+import { useSweep } from '../../../hooks/useSweep.ts';
+
+export function RunView({ runId }: { runId: string }) {
+  const run = useRun(runId, { live: true });
+  const sweep = useSweep(run.data?.sweepId ?? null);
+
+  if (run.error) return <ApiErrorNotice error={run.error} what={`run ${runId}`} onRetry={run.reload} />;
+  if (!run.data || !sweep.data) return <p className="muted">Loading run…</p>;
+  const detail = run.data;
+  const costAxis = sweep.data.costAxis;
+  const learnedCost = costOnAxis(detail.costs, costAxis);
+
+  return (
+    <>
+      <p>
+        <Link href={`/sweeps/${encodeURIComponent(detail.sweepId)}`}>← {sweep.data.name}</Link>
+      </p>
+      <div className="page-head">
+        <h1>Run {detail.id}</h1>
+        <div className="meta">
+          <StatusBadge status={detail.status} />
+          <StepProgress step={detail.step} totalSteps={detail.totalSteps} label="structure-learning progress" />
+        </div>
+      </div>
+      {detail.error && <p className="notice error">Run failed: {detail.error}</p>}
+      <dl className="facts panel" data-testid="run-facts">
+        <div>
+          <dt>Strength</dt>
+          <dd>{formatStrength(detail.strength)}</dd>
+        </div>
+        <div>
+          <dt>Threshold</dt>
+          <dd>{detail.threshold}</dd>
+        </div>
+        <div>
+          <dt>Seed</dt>
+          <dd>{detail.seed}</dd>
+        </div>
+        <div>
+          <dt>FLOPs</dt>
+          <dd>{detail.costs.flops !== null ? formatCost(detail.costs.flops, 'flops') : '–'}</dd>
+        </div>
+        <div>
+          <dt>Model size</dt>
+          <dd>{detail.costs.modelSize !== null ? formatCost(detail.costs.modelSize, 'model-size') : '–'}</dd>
+        </div>
+        <div>
+          <dt>Latency</dt>
+          <dd>{detail.costs.latencyNs !== null ? formatCost(detail.costs.latencyNs, 'latency') : '–'}</dd>
+        </div>
+        <div>
+          <dt>Val. accuracy</dt>
+          <dd>{formatAccuracy(detail.valAccuracy)}</dd>
+        </div>
+        <div>
+          <dt>Test accuracy</dt>
+          <dd>{formatAccuracy(detail.testAccuracy)}</dd>
+        </div>
+        <div>
+          <dt>Attempt</dt>
+          <dd>{detail.attempt}</dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="curves-title">
+        <h2 id="curves-title">Curves</h2>
+        <CurvesChart curve={detail.curve} costAxis={costAxis} />
+      </section>
+
+      <div className="two-columns">
+        <section aria-labelledby="widths-title">
+          <h2 id="widths-title">Layer widths: learned vs seed</h2>
+          {detail.layers ? <LayerWidthBars layers={detail.layers} /> : <p className="muted">The structure is stored when the run finishes.</p>}
+          <StructureDownload runId={detail.id} available={detail.layers !== null} />
+        </section>
+        <section aria-labelledby="retrain-title">
+          <h2 id="retrain-title">Retrain</h2>
+          {detail.status === 'completed' ? (
+            <RetrainForm
+              costAxis={costAxis}
+              learnedCost={learnedCost}
+              onSubmit={async (choice) => {
+                const outcome = await startRetrain(detail.id, choice);
+                run.reload();
+                return outcome;
+              }}
+            />
+          ) : (
+            <p className="muted">A run can be retrained once it has completed.</p>
+          )}
+          <RetrainList retrains={detail.retrains} costAxis={costAxis} />
+        </section>
+      </div>
+    </>
+  );
+}

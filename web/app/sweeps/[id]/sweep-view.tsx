@@ -1,0 +1,193 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { ApiErrorNotice } from '../../../components/ApiErrorNotice.tsx';
+import { CostAxisSwitch } from '../../../components/CostAxisSwitch.tsx';
+import { COST_AXIS_LABELS } from '../../../components/format.ts';
+import { FrontLegend } from '../../../components/FrontLegend.tsx';
+import { LiveRunsTable } from '../../../components/LiveRunsTable.tsx';
+import { FrontPointTable, type TablePoint } from '../../../components/FrontPointTable.tsx';
+import { chartPointKey, GraphParetoFront, type ChartPoint, type FrontSeries } from '../../../components/GraphParetoFront.tsx';
+import { PointDetails } from '../../../components/PointDetails.tsx';
+import { RunCountsBar } from '../../../components/RunCountsBar.tsx';
+import { StatusBadge } from '../../../components/StatusBadge.tsx';
+import { strengthColorScale } from '../../../components/strength-colors.ts';
+import { SweepOverlayPicker } from '../../../components/SweepOverlayPicker.tsx';
+import { cancelSweep } from '../../../hooks/dashboard-actions.ts';
+import type { CostAxis } from '../../../hooks/dashboard-types.ts';
+import { useSweep } from '../../../hooks/useSweep.ts';
+import { useSweepEvents } from '../../../hooks/useSweepEvents.ts';
+import { useSweepFronts } from '../../../hooks/useSweepFronts.ts';
+import { useSweeps } from '../../../hooks/useSweeps.ts';
+
+const SWEEP_LINE_COLORS = ['#1d4ed8', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
+const ACTIVE_STATUSES = new Set(['queued', 'running']);
+
+export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; initialOverlayIds: string[] }) {
+  const router = useRouter();
+  const sweep = useSweep(sweepId);
+  const allSweeps = useSweeps();
+  const [costAxisChoice, setCostAxisChoice] = useState<CostAxis | null>(null);
+  const [logCost, setLogCost] = useState(true);
+  const [overlayIds, setOverlayIds] = useState(initialOverlayIds);
+  const [activePoint, setActivePoint] = useState<ChartPoint | null>(null);
+  const [cancelProblem, setCancelProblem] = useState<string | null>(null);
+
+  const costAxis = costAxisChoice ?? sweep.data?.costAxis ?? null;
+  const sweepIds = useMemo(() => [sweepId, ...overlayIds], [sweepId, overlayIds]);
+  const fronts = useSweepFronts(costAxis ? sweepIds : [], costAxis ?? 'flops');
+
+  const live = sweep.data !== null && ACTIVE_STATUSES.has(sweep.data.status);
+  useSweepEvents(live ? sweepId : null, () => {
+    sweep.reload();
+    fronts.reload();
+  });
+
+  const nameOf = (id: string) => allSweeps.data?.find((s) => s.id === id)?.name ?? (id === sweepId ? sweep.data?.name : undefined) ?? id;
+  const colorOf = (id: string) => SWEEP_LINE_COLORS[Math.max(0, sweepIds.indexOf(id)) % SWEEP_LINE_COLORS.length];
+
+  const series: FrontSeries[] = (fronts.data ?? []).map((front) => ({
+    front,
+    label: nameOf(front.sweepId),
+    color: colorOf(front.sweepId),
+  }));
+  const allRunPoints = series.flatMap(({ front }) => [...front.pareto, ...front.dominated]);
+  const thresholds = [...new Set(allRunPoints.map((p) => p.threshold))].sort((a, b) => a - b);
+  const strengthColors = strengthColorScale(allRunPoints.map((p) => p.strength));
+  const tablePoints: TablePoint[] = series.flatMap(({ front, label }) => [
+    ...front.pareto.map((point) => ({ ...point, sweepLabel: label, onFront: true })),
+    ...front.dominated.map((point) => ({ ...point, sweepLabel: label, onFront: false })),
+  ]);
+
+  const changeOverlay = (ids: string[]) => {
+    setOverlayIds(ids);
+    const query = ids.length > 0 ? `?overlay=${ids.map(encodeURIComponent).join(',')}` : '';
+    router.replace(`/sweeps/${encodeURIComponent(sweepId)}${query}`, { scroll: false });
+  };
+
+  const openPoint = (point: ChartPoint) => {
+    if (point.kind !== 'seed') router.push(`/runs/${encodeURIComponent(point.point.runId)}`);
+  };
+
+  if (sweep.error) return <ApiErrorNotice error={sweep.error} what={`sweep ${sweepId}`} onRetry={sweep.reload} />;
+  if (!sweep.data || !costAxis) return <p className="muted">Loading sweep…</p>;
+  const detail = sweep.data;
+  const config = detail.config as {
+    dataset?: string;
+    network?: { name?: string };
+    regularizer?: { algorithm?: string; cost?: string; hardware?: string };
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{detail.name}</h1>
+        <div className="meta">
+          <StatusBadge status={detail.status} />
+          <RunCountsBar runCounts={detail.runs} />
+          {live && (
+            <button
+              type="button"
+              className="danger"
+              onClick={async () => {
+                const outcome = await cancelSweep(sweepId);
+                setCancelProblem(outcome.ok ? null : outcome.message);
+                sweep.reload();
+              }}
+            >
+              Cancel sweep
+            </button>
+          )}
+        </div>
+      </div>
+      {cancelProblem && <p className="notice error">{cancelProblem}</p>}
+      {detail.error && <p className="notice error">Sweep failed: {detail.error}</p>}
+      <dl className="facts panel">
+        <div>
+          <dt>Regularizer</dt>
+          <dd>
+            {config.regularizer?.algorithm} on {COST_AXIS_LABELS[detail.costAxis]}
+            {config.regularizer?.hardware ? ` (${config.regularizer.hardware})` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Seed network</dt>
+          <dd>{config.network?.name}</dd>
+        </div>
+        <div>
+          <dt>Dataset</dt>
+          <dd>{config.dataset}</dd>
+        </div>
+        <div>
+          <dt>Seed accuracy</dt>
+          <dd>{detail.seedAccuracy !== null ? `${(detail.seedAccuracy * 100).toFixed(1)} %` : 'not measured'}</dd>
+        </div>
+        <div>
+          <dt>Tags</dt>
+          <dd>{detail.tags.length ? detail.tags.join(', ') : '–'}</dd>
+        </div>
+        <div>
+          <dt>Updates</dt>
+          <dd>{live ? 'live' : 'finished'}</dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="front-title">
+        <h2 id="front-title">Pareto front</h2>
+        <div className="chart-toolbar">
+          <CostAxisSwitch value={costAxis} onChange={setCostAxisChoice} />
+          <label>
+            <input type="checkbox" checked={logCost} onChange={(event) => setLogCost(event.target.checked)} /> log cost axis
+          </label>
+          <SweepOverlayPicker
+            candidates={(allSweeps.data ?? []).filter((s) => s.id !== sweepId)}
+            selectedIds={overlayIds}
+            colorOf={colorOf}
+            onChange={changeOverlay}
+          />
+        </div>
+        {fronts.error ? (
+          <ApiErrorNotice error={fronts.error} what="the front" onRetry={fronts.reload} />
+        ) : (
+          <div className="sweep-layout">
+            <div className="panel">
+              {fronts.data === null ? (
+                <p className="muted">Loading front…</p>
+              ) : (
+                <>
+                  <GraphParetoFront
+                    series={series}
+                    costAxis={costAxis}
+                    logCost={logCost}
+                    strengthColors={strengthColors}
+                    thresholds={thresholds}
+                    activeKey={activePoint ? chartPointKey(activePoint) : null}
+                    onActivate={setActivePoint}
+                    onOpen={openPoint}
+                  />
+                  <FrontLegend series={series} thresholds={thresholds} strengthColors={strengthColors} />
+                </>
+              )}
+            </div>
+            <PointDetails point={activePoint} costAxis={costAxis} />
+          </div>
+        )}
+      </section>
+
+      {detail.live && detail.live.running.length > 0 && (
+        <section aria-labelledby="live-title">
+          <h2 id="live-title">Training now ({detail.live.running.length})</h2>
+          <LiveRunsTable runs={detail.live.running} costAxis={detail.costAxis} />
+        </section>
+      )}
+
+      <section aria-labelledby="points-title">
+        <h2 id="points-title">Points ({tablePoints.length})</h2>
+        <div className="table-scroll">
+          <FrontPointTable points={tablePoints} costAxis={costAxis} />
+        </div>
+      </section>
+    </>
+  );
+}

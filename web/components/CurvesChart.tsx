@@ -1,0 +1,61 @@
+'use client';
+
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { CostAxis, CurvePoint } from '../hooks/dashboard-types.ts';
+import { COST_AXIS_LABELS, formatCost } from './format.ts';
+
+type CurveKey = 'taskLoss' | 'regLoss' | 'cost' | 'valAccuracy';
+
+function CurvePanel(props: {
+  curve: CurvePoint[];
+  dataKey: CurveKey;
+  title: string;
+  color: string;
+  format: (value: number) => string;
+}) {
+  const { curve, dataKey, title, color, format } = props;
+  const samples = curve.filter((point) => point[dataKey] !== null);
+  return (
+    <figure className="curve-panel" data-testid={`curve-${dataKey}`}>
+      <figcaption>{title}</figcaption>
+      {samples.length === 0 ? (
+        <p className="muted">No samples yet.</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={200}>
+          <LineChart data={samples} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
+            <YAxis tickFormatter={format} width={72} domain={['auto', 'auto']} />
+            <Tooltip formatter={(value) => format(Number(value))} labelFormatter={(step) => `step ${step}`} />
+            <Line type="monotone" dataKey={dataKey} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
+
+/** Structure-learning curves of one run against training step. */
+export function CurvesChart({ curve, costAxis }: { curve: CurvePoint[]; costAxis: CostAxis }) {
+  const shortNumber = (value: number) => (Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 0.01) ? value.toExponential(1) : value.toPrecision(3));
+  return (
+    <div className="curves-grid">
+      <CurvePanel curve={curve} dataKey="taskLoss" title="Task loss" color="#2563eb" format={shortNumber} />
+      <CurvePanel curve={curve} dataKey="regLoss" title="Regularization loss" color="#9333ea" format={shortNumber} />
+      <CurvePanel
+        curve={curve}
+        dataKey="cost"
+        title={`Cost (${COST_AXIS_LABELS[costAxis]})`}
+        color="#dc2626"
+        format={(value) => formatCost(value, costAxis)}
+      />
+      <CurvePanel
+        curve={curve}
+        dataKey="valAccuracy"
+        title="Validation accuracy"
+        color="#16a34a"
+        format={(value) => `${(value * 100).toFixed(0)}%`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+'use client';
+
+import Link from 'next/link';
+import type { CostAxis } from '../hooks/dashboard-types.ts';
+import { formatAccuracy, formatCost, formatStrength } from './format.ts';
+import type { ChartPoint } from './GraphParetoFront.tsx';
+import { RunWidthSummary } from './RunWidthSummary.tsx';
+
+/** Details of the hovered or focused marker; a live region so screen readers hear it too. */
+export function PointDetails({ point, costAxis }: { point: ChartPoint | null; costAxis: CostAxis }) {
+  return (
+    <aside className="point-details" aria-live="polite" data-testid="point-details">
+      {point === null ? (
+        <p className="muted">Hover or focus a point (Tab) to see its details; Enter opens its run.</p>
+      ) : point.kind === 'seed' ? (
+        <>
+          <h3>Seed network ({point.sweepLabel})</h3>
+          <dl>
+            <dt>Cost</dt>
+            <dd>{formatCost(point.cost, costAxis)}</dd>
+            <dt>Accuracy</dt>
+            <dd>{formatAccuracy(point.accuracy)}</dd>
+          </dl>
+        </>
+      ) : point.kind === 'retrain' ? (
+        <>
+          <h3>Retrained structure</h3>
+          <dl>
+            <dt>From run</dt>
+            <dd>
+              <Link href={`/runs/${encodeURIComponent(point.point.runId)}`}>{point.point.runId}</Link>
+            </dd>
+            <dt>Scaling</dt>
+            <dd>
+              {point.point.widthMultiplier !== null
+                ? `width × ${point.point.widthMultiplier}`
+                : point.point.targetCost !== null
+                  ? `target ${formatCost(point.point.targetCost, costAxis)}`
+                  : 'as learned'}
+            </dd>
+            <dt>Cost</dt>
+            <dd>{formatCost(point.point.cost, costAxis)}</dd>
+            <dt>Accuracy</dt>
+            <dd>{formatAccuracy(point.point.accuracy)}</dd>
+          </dl>
+        </>
+      ) : (
+        <>
+          <h3>
+            Run <Link href={`/runs/${encodeURIComponent(point.point.runId)}`}>{point.point.runId}</Link>
+          </h3>
+          <dl>
+            <dt>Sweep</dt>
+            <dd>{point.sweepLabel}</dd>
+            <dt>Strength</dt>
+            <dd>{formatStrength(point.point.strength)}</dd>
+            <dt>Threshold</dt>
+            <dd>{point.point.threshold}</dd>
+            <dt>Cost</dt>
+            <dd>{formatCost(point.point.cost, costAxis)}</dd>
+            <dt>Accuracy</dt>
+            <dd>{formatAccuracy(point.point.accuracy)}</dd>
+            <dt>Widths</dt>
+            <dd>
+              <RunWidthSummary runId={point.point.runId} />
+            </dd>
+            <dt>Pareto</dt>
+            <dd>{point.onFront ? 'on the front' : 'dominated'}</dd>
+          </dl>
+        </>
+      )}
+    </aside>
+  );
+}

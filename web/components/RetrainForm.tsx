@@ -1,0 +1,113 @@
+'use client';
+
+import { useState } from 'react';
+import type { CostAxis } from '../hooks/dashboard-types.ts';
+import { COST_AXIS_LABELS, formatCost } from './format.ts';
+
+export type RetrainChoice = { widthMultiplier?: number; targetCost?: number };
+export type RetrainOutcome = { ok: true } | { ok: false; message: string };
+
+type Scaling = 'as-learned' | 'width-multiplier' | 'target-cost';
+
+/**
+ * Retrain a learned structure from scratch: as learned, uniformly scaled by a width multiplier, or
+ * scaled to the largest multiplier that meets a target cost on the sweep's axis.
+ */
+export function RetrainForm(props: {
+  costAxis: CostAxis;
+  learnedCost: number | null;
+  onSubmit: (choice: RetrainChoice) => Promise<RetrainOutcome>;
+}) {
+  const { costAxis, learnedCost, onSubmit } = props;
+  const [scaling, setScaling] = useState<Scaling>('as-learned');
+  const [widthMultiplier, setWidthMultiplier] = useState('1.5');
+  const [targetCost, setTargetCost] = useState(learnedCost !== null ? String(Math.round(learnedCost)) : '');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    let choice: RetrainChoice = {};
+    if (scaling !== 'as-learned') {
+      const raw = scaling === 'width-multiplier' ? widthMultiplier : targetCost;
+      const value = Number(raw.trim());
+      if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
+        setProblem(`${scaling === 'width-multiplier' ? 'Width multiplier' : 'Target cost'} must be a positive number.`);
+        return;
+      }
+      if (scaling === 'width-multiplier' && value > 8) {
+        setProblem('Width multiplier must be at most 8.');
+        return;
+      }
+      choice = scaling === 'width-multiplier' ? { widthMultiplier: value } : { targetCost: value };
+    }
+    setSubmitting(true);
+    try {
+      const outcome = await onSubmit(choice);
+      if (!outcome.ok) setProblem(outcome.message);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <form className="retrain-form" onSubmit={submit} noValidate aria-label="Retrain this structure">
+      <fieldset>
+        <legend>Retrain from scratch (no regularizer)</legend>
+        <label>
+          <input type="radio" name="scaling" checked={scaling === 'as-learned'} onChange={() => setScaling('as-learned')} />
+          As learned
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="scaling"
+            checked={scaling === 'width-multiplier'}
+            onChange={() => setScaling('width-multiplier')}
+          />
+          Width multiplier
+        </label>
+        <label>
+          <input type="radio" name="scaling" checked={scaling === 'target-cost'} onChange={() => setScaling('target-cost')} />
+          Target cost
+        </label>
+        {scaling === 'width-multiplier' && (
+          <label className="stacked">
+            Multiplier (× every layer&apos;s alive width)
+            <input
+              type="text"
+              inputMode="decimal"
+              name="widthMultiplier"
+              value={widthMultiplier}
+              onChange={(event) => setWidthMultiplier(event.target.value)}
+              aria-invalid={problem ? true : undefined}
+            />
+          </label>
+        )}
+        {scaling === 'target-cost' && (
+          <label className="stacked">
+            Target {COST_AXIS_LABELS[costAxis]}
+            {learnedCost !== null && ` (learned: ${formatCost(learnedCost, costAxis)})`}
+            <input
+              type="text"
+              inputMode="decimal"
+              name="targetCost"
+              value={targetCost}
+              onChange={(event) => setTargetCost(event.target.value)}
+              aria-invalid={problem ? true : undefined}
+            />
+          </label>
+        )}
+      </fieldset>
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={submitting}>
+        {submitting ? 'Starting…' : 'Retrain'}
+      </button>
+    </form>
+  );
+}

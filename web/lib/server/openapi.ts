@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import * as wire from '../../../src/client/wire.ts';
+import { SweepConfigSchema } from '../../../src/sweep/config.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the handlers parse with, so the
+ * description cannot drift from the behaviour. OpenAPI 3.1 uses JSON Schema 2020-12 as is.
+ */
+
+const components = z.registry<{ id: string }>();
+const register = (schema: z.ZodType, id: string) => components.add(schema, { id });
+
+register(SweepConfigSchema, 'SweepConfig');
+for (const [id, schema] of Object.entries({
+  ErrorEnvelope: wire.ErrorEnvelopeSchema,
+  FieldProblem: wire.FieldProblemSchema,
+  Costs: wire.CostsSchema,
+  RunCounts: wire.RunCountsSchema,
+  BestPoint: wire.BestPointSchema,
+  SweepSummary: wire.SweepSummarySchema,
+  SweepPage: wire.SweepPageSchema,
+  LiveRun: wire.LiveRunSchema,
+  LiveProgress: wire.LiveProgressSchema,
+  SweepDetail: wire.SweepDetailSchema,
+  CreateSweepResponse: wire.CreateSweepResponseSchema,
+  CancelSweepResponse: wire.CancelSweepResponseSchema,
+  FrontPoint: wire.FrontPointSchema,
+  ReferencePoint: wire.ReferencePointSchema,
+  RetrainedPoint: wire.RetrainedPointSchema,
+  Front: wire.FrontSchema,
+  CurvePoint: wire.CurvePointSchema,
+  LayerWidth: wire.LayerWidthSchema,
+  Retrain: wire.RetrainSchema,
+  RunDetail: wire.RunDetailSchema,
+  RetrainRequest: wire.RetrainRequestSchema,
+  RetrainCreated: wire.RetrainCreatedSchema,
+  ProgressEvent: wire.ProgressEventSchema,
+  RunEvent: wire.RunEventSchema,
+  SessionRequest: wire.SessionRequestSchema,
+  Health: wire.HealthSchema,
+})) {
+  register(schema, id);
+}
+
+type JsonSchema = Record<string, unknown>;
+
+function componentSchemas(io: 'input' | 'output'): Record<string, JsonSchema> {
+  const generated = z.toJSONSchema(components, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  const schemas: Record<string, JsonSchema> = {};
+  for (const [id, schema] of Object.entries(generated.schemas)) {
+    const { $schema: _dialect, $id: _id, ...rest } = schema;
+    schemas[id] = rest;
+  }
+  return schemas;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string, description: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
+const error = (description: string) => json('ErrorEnvelope', description);
+
+/** Each operation's error answers; 401 and 500 apply to all of them. */
+function errors(...statuses: Array<[number, string]>) {
+  return Object.fromEntries([
+    ...statuses.map(([status, description]) => [String(status), error(description)]),
+    ['401', error('missing, malformed, unknown or revoked bearer token')],
+    ['500', error('unexpected failure; the body names a request id from the server log')],
+  ]);
+}
+
+/** Query parameters from a zod object schema of strings, so their rules match what is parsed. */
+function queryParameters(schema: z.ZodObject): object[] {
+  const objectSchema = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(objectSchema.properties).map(([name, propertySchema]) => ({
+    name,
+    in: 'query',
+    required: objectSchema.required?.includes(name) ?? false,
+    schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 100, default: 20 } : propertySchema,
+    ...(typeof propertySchema.description === 'string' ? { description: propertySchema.description } : {}),
+  }));
+}
+
+const idParameter = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', minLength: 1 },
+  description: `${what} id`,
+});
+
+function buildOpenApiDocument(): object {
+  const outputSchemas = componentSchemas('output');
+  const inputSchemas = componentSchemas('input');
+  // Requests are described as clients write them (defaults optional), answers as the server sends them.
+  const schemas = {
+    ...outputSchemas,
+    SweepConfig: inputSchemas.SweepConfig,
+    RetrainRequest: inputSchemas.RetrainRequest,
+    SessionRequest: inputSchemas.SessionRequest,
+  };
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'MorphSweep API',
+      version: '1.0.0',
+      description:
+        'Launch MorphNet strength sweeps, watch them, read the Pareto front and retrain chosen structures. ' +
+        'Every error is {"error": {"code", "message", "details"}}; validation errors list every field.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    paths: {
+      '/api/sweeps': {
+        get: {
+          operationId: 'listSweeps',
+          summary: 'Sweeps, newest first, a page at a time',
+          parameters: queryParameters(wire.SweepListQuerySchema),
+          responses: {
+            '200': json('SweepPage', 'one page of sweeps'),
+            ...errors([400, 'cursor not from a previous page'], [422, 'invalid query parameters']),
+          },
+        },
+        post: {
+          operationId: 'createSweep',
+          summary: 'Start a sweep',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+              description: 'retrying with the same key and body returns the first sweep instead of starting another',
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SweepConfig') } } },
+          responses: {
+            '201': json('CreateSweepResponse', 'sweep started'),
+            '200': json('CreateSweepResponse', 'an earlier request with this Idempotency-Key started it'),
+            ...errors(
+              [400, 'body is not JSON, or a bad Idempotency-Key'],
+              [409, 'Idempotency-Key already used with a different body'],
+              [413, 'body over the size limit'],
+              [415, 'body not declared application/json'],
+              [422, 'config invalid; details.problems lists every field'],
+              [503, 'Temporal or the database is unreachable'],
+            ),
+          },
+        },
+      },
+      '/api/sweeps/{id}': {
+        get: {
+          operationId: 'getSweep',
+          summary: 'Config, status and progress of a sweep',
+          parameters: [idParameter('sweep')],
+          responses: { '200': json('SweepDetail', 'the sweep'), ...errors([404, 'no such sweep']) },
+        },
+      },
+      '/api/sweeps/{id}/cancel': {
+        post: {
+          operationId: 'cancelSweep',
+          summary: 'Cancel a queued or running sweep',
+          parameters: [idParameter('sweep')],
+          responses: {
+            '202': json('CancelSweepResponse', 'cancellation requested'),
+            ...errors([404, 'no such sweep'], [409, 'the sweep already finished'], [503, 'Temporal is unreachable']),
+          },
+        },
+      },
+      '/api/sweeps/{id}/front': {
+        get: {
+          operationId: 'getFront',
+          summary: 'Pareto front and dominated points on one cost axis, with the seed network and retrained points',
+          parameters: [idParameter('sweep'), ...queryParameters(wire.FrontQuerySchema)],
+          responses: { '200': json('Front', 'the front'), ...errors([404, 'no such sweep'], [422, 'unknown cost axis']) },
+        },
+      },
+      '/api/sweeps/{id}/events': {
+        get: {
+          operationId: 'streamSweepEvents',
+          summary: 'Server-sent events: `run` per run change, `progress` on count changes, `end` when the sweep finishes',
+          parameters: [idParameter('sweep')],
+          responses: {
+            '200': {
+              description:
+                'text/event-stream; event data are ProgressEvent (progress, end) and RunEvent (run) JSON objects',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...errors([404, 'no such sweep']),
+          },
+        },
+      },
+      '/api/runs/{id}': {
+        get: {
+          operationId: 'getRun',
+          summary: 'A run with its curves and alive widths',
+          parameters: [idParameter('run')],
+          responses: { '200': json('RunDetail', 'the run'), ...errors([404, 'no such run']) },
+        },
+      },
+      '/api/runs/{id}/structure': {
+        get: {
+          operationId: 'getRunStructure',
+          summary: 'The learned structure: MorphSweep structure JSON, or ?format=morphnet for the flat MorphNet view',
+          parameters: [idParameter('run'), ...queryParameters(wire.StructureQuerySchema)],
+          responses: {
+            '200': {
+              description: 'the structure',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            ...errors([404, 'no such run'], [409, 'the run has no structure yet'], [422, 'unknown format']),
+          },
+        },
+      },
+      '/api/runs/{id}/retrain': {
+        post: {
+          operationId: 'retrainRun',
+          summary: "Retrain a completed run's structure from scratch, optionally scaled",
+          parameters: [idParameter('run')],
+          requestBody: { required: false, content: { 'application/json': { schema: ref('RetrainRequest') } } },
+          responses: {
+            '202': json('RetrainCreated', 'retrain started'),
+            ...errors(
+              [400, 'body is not JSON'],
+              [404, 'no such run'],
+              [409, 'the run has not completed'],
+              [413, 'body over the size limit'],
+              [415, 'body not declared application/json'],
+              [422, 'invalid options'],
+              [503, 'Temporal is unreachable'],
+            ),
+          },
+        },
+      },
+      '/api/retrains/{id}': {
+        get: {
+          operationId: 'getRetrain',
+          summary: 'Status and result of a retrain',
+          parameters: [idParameter('retrain')],
+          responses: { '200': json('Retrain', 'the retrain'), ...errors([404, 'no such retrain']) },
+        },
+      },
+      '/api/session': {
+        post: {
+          operationId: 'signIn',
+          summary: 'Trade a token for an HttpOnly session cookie (browsers)',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SessionRequest') } } },
+          responses: {
+            '204': { description: 'signed in; the cookie is set' },
+            ...errors([400, 'body is not JSON'], [413, 'body over the size limit'], [415, 'body not declared application/json'], [422, 'no token given']),
+          },
+        },
+        delete: {
+          operationId: 'signOut',
+          summary: 'Clear the session cookie',
+          security: [],
+          responses: { '204': { description: 'signed out' } },
+        },
+      },
+      '/api/health': {
+        get: {
+          operationId: 'health',
+          summary: 'Liveness, and whether calls need a token',
+          security: [],
+          responses: { '200': json('Health', 'the server is up') },
+        },
+      },
+    },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'a token from `morphsweep token create <name>`',
+        },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'morphsweep_token' },
+      },
+    },
+  };
+}
+
+let cachedDocument: object | undefined;
+
+export function openApiDocument(): object {
+  cachedDocument ??= buildOpenApiDocument();
+  return cachedDocument;
+}

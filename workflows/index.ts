@@ -1,0 +1,3 @@
+// The worker bundles this file: every workflow type the task queue serves.
+export { sweepWorkflow } from './sweep.ts';
+export { retrainWorkflow } from './retrain.ts';

@@ -38,7 +38,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
 /** Explicit options win over the environment; the default is auto with one thread per core. */
 export function resolveEngineOptions(
   options: EngineOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): ResolvedEngineOptions {
   const backendInput = options.backend ?? (env.MORPHSWEEP_BACKEND?.trim() || 'auto');
   const threadsInput = options.threads ?? (env.MORPHSWEEP_THREADS?.trim() || os.availableParallelism());

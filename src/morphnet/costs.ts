@@ -206,8 +206,16 @@ export function evaluateCost(
   return { total, byLayer, aliveCounts };
 }
 
+/** Coefficients of every layer that can cost anything (pass-through layers are left out). */
 export function coefficientsByLayer(graph: ChannelGraph, batchSize: number): Map<string, LayerCoefficients> {
-  return new Map(graph.layers.filter((l) => l.role !== 'input').map((l) => [l.name, layerCoefficients(graph, l, batchSize)]));
+  const costs = (c: LayerCoefficients) =>
+    [c.flops, c.weights, c.bytes].some((q) => q.bilinear !== 0 || q.inLinear !== 0 || q.outLinear !== 0 || q.depthwise !== 0);
+  return new Map(
+    graph.layers
+      .filter((l) => l.role !== 'input')
+      .map((l): [string, LayerCoefficients] => [l.name, layerCoefficients(graph, l, batchSize)])
+      .filter(([, c]) => costs(c)),
+  );
 }
 
 export interface CostOptions {

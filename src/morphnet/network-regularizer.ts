@@ -19,7 +19,8 @@ export const NetworkRegularizerOptionsSchema = z
   .object({
     algorithm: z.enum(REGULARIZER_ALGORITHMS as [RegularizerAlgorithm, ...RegularizerAlgorithm[]]),
     cost: z.enum(COST_KINDS as [CostKind, ...CostKind[]]),
-    threshold: z.number().finite().min(0),
+    /** Alive threshold; optional only for logistic-sigmoid, whose FiGS default is 0.1. */
+    threshold: z.number().finite().min(0).optional(),
     hardware: z.string().min(1).optional(),
     batchSize: z.number().int().min(1).optional(),
     inputBoundary: z.array(z.string().min(1)).optional(),
@@ -35,7 +36,7 @@ export interface NetworkRegularizer {
   readonly name: string;
   /** FLOPs, ModelSize or "<hardware> Latency" (nanoseconds). */
   readonly costName: string;
-  readonly options: Readonly<z.output<typeof NetworkRegularizerOptionsSchema>> & { batchSize: number };
+  readonly options: Readonly<z.output<typeof NetworkRegularizerOptionsSchema> & { threshold: number; batchSize: number }>;
   readonly graph: ChannelGraph;
   /** Differentiable; add strength x term to the loss. Call inside tf.tidy / tf.variableGrads. */
   regularizationTerm(): tf.Scalar;
@@ -128,7 +129,11 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
       `invalid regularizer options: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
     );
   }
-  const opts = parsed.data;
+  const threshold = parsed.data.threshold ?? (parsed.data.algorithm === 'logistic-sigmoid' ? 0.1 : undefined);
+  if (threshold === undefined) {
+    throw new RegularizerSetupError(`the ${parsed.data.algorithm} regularizer needs a threshold (e.g. 0.01 for |gamma|, 0.001 for group-lasso RMS)`);
+  }
+  const opts = { ...parsed.data, threshold };
   if (opts.algorithm === 'logistic-sigmoid' && opts.threshold > 1) {
     throw new RegularizerSetupError(`logistic-sigmoid thresholds are probabilities in [0, 1]; got ${opts.threshold} (the usual value is 0.1)`);
   }

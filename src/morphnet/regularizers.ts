@@ -46,7 +46,7 @@ export interface GroupRegularizationOptions {
 function withoutGradient(decide: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Tensor {
   return tf.customGrad(((x: tf.Tensor) => ({
     value: decide(x),
-    gradFunc: (dy: tf.Tensor) => tf.zerosLike(x),
+    gradFunc: () => tf.zerosLike(x),
   })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 }
 
@@ -127,8 +127,10 @@ export function buildGroupRegularization(
 
   /** 1 - prod_k(1 - p_k) over the member columns, with ops whose gradients every backend has. */
   const anyOn = (members: tf.Tensor2D): tf.Tensor1D => {
-    const offProducts = tf.unstack(tf.sub(1, members), 1).reduce((product, column) => tf.mul(product, column));
-    return tf.sub(1, offProducts) as tf.Tensor1D;
+    const off = tf.sub(1, members);
+    let offProduct = tf.slice(off, [0, 0], [graph.groupCount, 1]);
+    for (let k = 1; k < width; k++) offProduct = tf.mul(offProduct, tf.slice(off, [0, k], [graph.groupCount, 1]));
+    return tf.sub(1, tf.reshape(offProduct, [graph.groupCount])) as tf.Tensor1D;
   };
 
   return {

@@ -14,9 +14,9 @@ export interface NonFiniteLossDetails {
 }
 
 /**
- * The loss or its gradient became NaN or infinite; the step's update was not applied. Retrying the
- * same run cannot help (training is deterministic), so callers must treat this as non-retryable and
- * fail the run, not the sweep.
+ * The loss or its gradient became NaN or infinite; the step's optimizer update was not applied.
+ * Retrying the same run cannot help (training is deterministic), so callers must treat this as
+ * non-retryable and fail the run, not the sweep.
  */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';

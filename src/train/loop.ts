@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { gatherBatch } from '../data/index.ts';
 import type { Dataset } from '../data/types.ts';
 import { BatchSchedule } from './batches.ts';
 import { captureCheckpoint, restoreCheckpoint, type RngState, type TrainCheckpoint } from './checkpoint.ts';
-import { InvalidTrainingSetupError, NonFiniteLossError } from './errors.ts';
+import { InvalidTrainingSetupError } from './errors.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
-import { decayedKernels, taskLossOf, weightDecayLossOf } from './losses.ts';
 import { findNoiseSeededLayers, seedNoiseForStep } from './noise-seed.ts';
 import { createOptimizer, disposeOptimizer } from './optimizer.ts';
 import type { TrainingKnobs } from './options.ts';
 import { modelDatasetProblems } from './setup-checks.ts';
+import { createStepRunner, type StepLosses } from './train-step.ts';
 
 /**
  * What the loop needs from a MorphNet network regularizer (src/morphnet's NetworkRegularizer
@@ -77,12 +76,6 @@ interface LoopInput extends LoopHooks {
   knobs: TrainingKnobs;
 }
 
-interface StepLosses {
-  taskLoss: number;
-  regLoss: number;
-  weightDecayLoss: number;
-}
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The one loop behind learnStructure and retrain. */
@@ -101,9 +94,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
   const optimizer = createOptimizer(knobs.optimizer, knobs.learningRate, knobs.momentum);
   try {
     const resumedFromStep = await resumeIfCheckpointed(input, optimizer, totalSteps);
-    const trainableWeights = model.trainableWeights;
-    const trainableVariables = trainableWeights.map((weight) => weight.read() as tf.Variable);
-    const kernels = decayedKernels(model);
+    const runStep = createStepRunner({ model, dataset, schedule, optimizer, regularizer, strength, weightDecay: knobs.weightDecay });
     const noiseLayers = findNoiseSeededLayers(model);
     const evalOptions = {
       recalibrateBatchNorm: knobs.recalibrateBatchNorm,
@@ -116,40 +107,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     for (let step = resumedFromStep + 1; step <= totalSteps; step++) {
       signal?.throwIfAborted();
       seedNoiseForStep(noiseLayers, knobs.seed, step);
-      lastLosses = tf.tidy(() => {
-        const { xs, ys } = gatherBatch(dataset, dataset.train, schedule.indicesFor(step));
-        let parts: tf.Scalar[] = [];
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = model.apply(xs, { training: true }) as tf.Tensor;
-          parts = [
-            taskLossOf(logits, ys),
-            // Skipped at strength 0 so a retrain-like run pays nothing for an unused regularizer.
-            regularizer && strength > 0 ? tf.mul(regularizer.regularizationTerm(), strength) : tf.scalar(0),
-            weightDecayLossOf(kernels, knobs.weightDecay),
-          ].map((part) => tf.keep(part as tf.Scalar));
-          return tf.addN(parts);
-        }, trainableVariables);
-        // Kept parts outlive the gradient scope; they are ours to release.
-        const gradients = trainableVariables.map((variable) => grads[variable.name]);
-        // One read for all health numbers: a sync per step is the price of stopping at the bad step.
-        const health = tf
-          .concat([
-            tf.stack([...parts, value]),
-            tf.stack(gradients.map((gradient) => (gradient ? tf.sum(tf.cast(tf.logicalNot(tf.isFinite(gradient)), 'float32')) : tf.scalar(0)))),
-          ])
-          .dataSync();
-        tf.dispose(parts); // kept so they outlive the gradient scope; ours to release
-        const [taskLoss, regLoss, weightDecayLoss, totalLoss] = health;
-        const nonFiniteGradients = trainableWeights
-          .filter((_, index) => health[4 + index] > 0)
-          .map((weight) => weight.originalName);
-        if (!Number.isFinite(totalLoss) || nonFiniteGradients.length > 0) {
-          throw new NonFiniteLossError({ step, taskLoss, regLoss, weightDecayLoss, nonFiniteGradients });
-        }
-        // Positional, like Optimizer.minimize with a varList: optimizers key their slots by position.
-        optimizer.applyGradients(trainableVariables.map((variable, index) => ({ name: variable.name, tensor: gradients[index] })));
-        return { taskLoss, regLoss, weightDecayLoss };
-      });
+      lastLosses = runStep(step);
 
       const progress: TrainProgress = { step, totalSteps, epoch: schedule.epochOf(step), ...lastLosses };
       if (regularizer) {

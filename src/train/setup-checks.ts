@@ -28,7 +28,7 @@ export function modelDatasetProblems(model: tf.LayersModel, dataset: Dataset, ba
         `classes of "${dataset.spec}"; build the model with numClasses ${dataset.numClasses}`,
     );
   }
-  const outputLayer = model.outputLayers[0];
+  const outputLayer = model.outputs[0].sourceLayer;
   if (outputLayer.getConfig().activation === 'softmax') {
     problems.push(
       `output layer "${outputLayer.name}" applies softmax, but the loop computes softmax cross-entropy from ` +

@@ -373,6 +373,19 @@ describe('reading results', () => {
     });
   }
 
+  test('a changed run changes the front at once (no stale cached answer)', async () => {
+    const before = parseAs(wire.FrontSchema, await api(`/api/sweeps/${sweep.id}/front?cost=flops`));
+    const cheapest = [...before.pareto, ...before.dominated].sort((a, b) => a.cost - b.cost)[0];
+    const loser = before.dominated[0];
+    await db.prisma.run.update({ where: { id: loser.runId }, data: { costFlops: cheapest.cost / 2, valAccuracy: 0.99 } });
+    try {
+      const after = parseAs(wire.FrontSchema, await api(`/api/sweeps/${sweep.id}/front?cost=flops`));
+      assert.deepEqual(after.pareto.map((p) => p.runId), [loser.runId], 'cheapest and most accurate: it alone is the front');
+    } finally {
+      await db.prisma.run.update({ where: { id: loser.runId }, data: { costFlops: loser.cost, valAccuracy: loser.accuracy } });
+    }
+  });
+
   test("the front defaults to the sweep's own cost axis and rejects unknown axes", async () => {
     const front = parseAs(wire.FrontSchema, await api(`/api/sweeps/${sweep.id}/front`));
     assert.equal(front.cost, 'flops');
@@ -434,7 +447,7 @@ describe('reading results', () => {
 });
 
 test('the built app bundles no TF.js, server or browser side', async () => {
-  const buildDir = path.resolve(import.meta.dirname, '../../web/.next-test');
+  const buildDir = path.resolve(import.meta.dirname, '../../web', app.distDir);
   const offenders: string[] = [];
   for (const entry of await readdir(buildDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !/\.(js|mjs|cjs|json)$/.test(entry.name) || entry.parentPath.includes(`${path.sep}cache`)) continue;

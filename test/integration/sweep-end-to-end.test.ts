@@ -26,7 +26,7 @@ after(async () => {
 
 test('a sweep runs every grid point once and stores costs, accuracies, structures and curves', async () => {
   const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
-  const config = tinySweepConfig({ strengths: { grid: { decades: 1, perDecade: 1 } } });
+  const config = tinySweepConfig({ thresholds: [0.001, 0.01], strengths: { grid: { decades: 0.5, perDecade: 2 } } });
   const { sweepId, created } = await startSweep(deps, config);
   assert.equal(created, true);
   const result = await waitForSweep(deps, sweepId);
@@ -40,10 +40,10 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
 
   const runs = await database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
   assert.equal(runs.length, 6);
-  // Grid centred on 1/initial FLOPs, one decade each side, one point per decade.
+  // Grid centred on 1/initial FLOPs, half a decade each side, two points per decade.
   const strengths = [...new Set(runs.map((run) => run.strength))].sort((a, b) => a - b);
   assert.equal(strengths.length, 3);
-  [0.1, 1, 10].forEach((factor, i) => assert.ok(Math.abs((strengths[i]! * seedCost.flops) / factor - 1) < 1e-9, `strength ${i} = ${factor}/cost`));
+  [10 ** -0.5, 1, 10 ** 0.5].forEach((factor, i) => assert.ok(Math.abs((strengths[i]! * seedCost.flops) / factor - 1) < 1e-9, `strength ${i} = ${factor}/cost`));
   for (const run of runs) {
     assert.equal(run.status, 'completed', `${run.id}: ${run.error}`);
     assert.equal(run.step, 8);

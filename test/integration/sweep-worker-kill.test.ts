@@ -25,7 +25,7 @@ test('a worker killed mid-run: the run resumes from its checkpoint on the other 
   workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }), startWorkerProcess({ taskQueue, databaseUrl: database.url }));
   await Promise.all(workers.map((worker) => worker.ready));
   const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
-  const steps = 60;
+  const steps = 40;
   const config = tinySweepConfig({
     name: 'kill',
     thresholds: [0.01],

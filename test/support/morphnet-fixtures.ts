@@ -47,5 +47,5 @@ export function mergeModel(): tf.LayersModel {
 export function setVariable(model: tf.LayersModel, layerName: string, suffix: string, values: number[] | tf.Tensor): void {
   const weight = model.getLayer(layerName).weights.find((w) => w.originalName.endsWith(`/${suffix}`));
   if (!weight) throw new Error(`layer ${layerName} has no ${suffix}`);
-  (weight.read() as tf.Variable).assign(Array.isArray(values) ? tf.tensor(values, weight.shape) : values);
+  (weight.read() as tf.Variable).assign(Array.isArray(values) ? tf.tensor(values, weight.shape as number[]) : values);
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +14,15 @@ import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEB_DIR = path.join(REPO_ROOT, 'web');
-/** Apart from the developer's web/.next; next.config.ts and startWebServer read the same variable. */
-const TEST_DIST_DIR = '.next-test';
-const NEXT_DIR = path.join(WEB_DIR, TEST_DIST_DIR);
-const HASH_FILE = path.join(NEXT_DIR, 'morphsweep-source-hash');
+/**
+ * Test builds live apart from the developer's web/.next, one folder per source hash, so a build for
+ * newer sources never replaces files under a server still running from an older one.
+ * next.config.ts and startWebServer read the folder from MORPHSWEEP_NEXT_DIST_DIR.
+ */
+const TEST_BUILDS_DIR = '.next-test';
+const TEST_BUILDS_PATH = path.join(WEB_DIR, TEST_BUILDS_DIR);
+/** Older builds are deleted once no test run can still be serving them. */
+const OLD_BUILD_AGE_MS = 30 * 60_000;
 const LOCK_DIR = path.join(REPO_ROOT, '.morphsweep', 'web-build.lock');
 /** A lock older than this belongs to a build that died; a cold build takes about a minute here. */
 const STALE_LOCK_MS = 10 * 60_000;
@@ -26,7 +31,7 @@ const SERVER_START_TIMEOUT_MS = 60_000;
 
 const IMPORT_PATTERN = /(?:from\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.css', '.json'];
-const IGNORED_WEB_ENTRIES = new Set(['.next', TEST_DIST_DIR, 'node_modules', 'next-env.d.ts']);
+const IGNORED_WEB_ENTRIES = new Set(['.next', TEST_BUILDS_DIR, 'node_modules', 'next-env.d.ts']);
 
 async function webFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
@@ -78,11 +83,17 @@ async function sourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
-async function currentBuildHash(): Promise<string | undefined> {
-  try {
-    return (await readFile(HASH_FILE, 'utf8')).trim();
-  } catch {
-    return undefined;
+function distDirFor(hash: string): string {
+  return `${TEST_BUILDS_DIR}/${hash.slice(0, 16)}`;
+}
+
+async function removeOldBuilds(keep: string): Promise<void> {
+  const entries = await readdir(TEST_BUILDS_PATH, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = path.join(TEST_BUILDS_PATH, entry.name);
+    if (!entry.isDirectory() || full === keep) continue;
+    const ageMs = Date.now() - (await stat(full)).mtimeMs;
+    if (ageMs > OLD_BUILD_AGE_MS) await rm(full, { recursive: true, force: true });
   }
 }
 
@@ -106,12 +117,12 @@ async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function runBuild(): Promise<void> {
+function runBuild(distDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const output: string[] = [];
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'build', WEB_DIR], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', MORPHSWEEP_NEXT_DIST_DIR: TEST_DIST_DIR },
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', MORPHSWEEP_NEXT_DIST_DIR: distDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -125,17 +136,18 @@ function runBuild(): Promise<void> {
   });
 }
 
-/** Builds web/ unless the last build was made from the same sources. Returns whether it built. */
-export async function ensureWebAppBuilt(): Promise<{ built: boolean; seconds: number }> {
+/** Builds web/ unless a build of the same sources exists. Returns its dist dir (relative to web/). */
+export async function ensureWebAppBuilt(): Promise<{ distDir: string; built: boolean; seconds: number }> {
   const startedMs = performance.now();
   return withBuildLock(async () => {
-    const wanted = await sourceHash();
-    if ((await currentBuildHash()) === wanted && existsSync(path.join(NEXT_DIR, 'BUILD_ID'))) {
-      return { built: false, seconds: (performance.now() - startedMs) / 1000 };
-    }
-    await runBuild();
-    await writeFile(HASH_FILE, `${wanted}\n`);
-    return { built: true, seconds: (performance.now() - startedMs) / 1000 };
+    const distDir = distDirFor(await sourceHash());
+    const distPath = path.join(WEB_DIR, distDir);
+    const seconds = () => (performance.now() - startedMs) / 1000;
+    if (existsSync(path.join(distPath, 'BUILD_ID'))) return { distDir, built: false, seconds: seconds() };
+    await rm(distPath, { recursive: true, force: true });
+    await runBuild(distDir);
+    await removeOldBuilds(distPath);
+    return { distDir, built: true, seconds: seconds() };
   });
 }
 
@@ -148,6 +160,8 @@ export interface WebAppOptions {
 
 export interface RunningWebApp {
   url: string;
+  /** The build it serves, relative to web/ (for tests that inspect the bundle). */
+  distDir: string;
   /** Everything the server printed, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -164,7 +178,7 @@ process.on('SIGINT', stop);
 
 /** Builds if needed, then starts the app on a free port through startWebServer in a child process. */
 export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp> {
-  await ensureWebAppBuilt();
+  const { distDir } = await ensureWebAppBuilt();
   const output: string[] = [];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', START_SCRIPT], {
     cwd: REPO_ROOT,
@@ -172,7 +186,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
       NODE_ENV: 'production',
-      MORPHSWEEP_NEXT_DIST_DIR: TEST_DIST_DIR,
+      MORPHSWEEP_NEXT_DIST_DIR: distDir,
       ...options.env,
       DATABASE_URL: options.databaseUrl,
       WEB_APP_TEST_HOST: options.hostname ?? '127.0.0.1',
@@ -198,6 +212,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
   });
   return {
     url,
+    distDir,
     logs: () => output.join(''),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -4,7 +4,7 @@
  * always tears both down, and exits with the command's code. Missing servers fail the run: tests
  * never skip because a service is absent.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { startTemporalDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
@@ -21,6 +21,17 @@ const startedAtMs = performance.now();
 const secondsSince = (fromMs: number) => ((performance.now() - fromMs) / 1000).toFixed(1);
 let postgres: PostgresCluster | undefined;
 let temporal: DevServer | undefined;
+let child: ChildProcess | undefined;
+let interruptedBy: NodeJS.Signals | undefined;
+
+// Installed before anything starts: an interrupt during start-up waits for the servers that are
+// starting, so that they can be stopped instead of left running.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (child) child.kill(signal);
+    else interruptedBy ??= signal;
+  });
+}
 
 async function stopServices(): Promise<void> {
   await Promise.all([postgres?.stop(), temporal?.stop()].map((stopping) => stopping?.catch((error) => console.error(`with-services: teardown: ${error.message}`))));
@@ -48,6 +59,10 @@ try {
   await stopServices();
   process.exit(1);
 }
+if (interruptedBy) {
+  await stopServices();
+  process.exit(128 + os.constants.signals[interruptedBy]);
+}
 console.error(`with-services: services ready in ${secondsSince(startedAtMs)} s`);
 
 const childEnv: NodeJS.ProcessEnv = {
@@ -61,16 +76,14 @@ for (const inherited of ['DATABASE_URL', 'TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS
   delete childEnv[inherited];
 }
 
-const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: childEnv });
-const forwardSignal = (signal: NodeJS.Signals) => child.kill(signal);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forwardSignal);
-
+const runningChild = spawn(command[0], command.slice(1), { stdio: 'inherit', env: childEnv });
+child = runningChild;
 const exitCode = await new Promise<number>((resolve) => {
-  child.once('error', (error) => {
+  runningChild.once('error', (error) => {
     console.error(`with-services: cannot run ${command[0]}: ${error.message}`);
     resolve(127);
   });
-  child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+  runningChild.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
 });
 await stopServices();
 process.exit(exitCode);

@@ -270,3 +270,78 @@ test('depthwise input and filter gradients match the cpu backend (multipliers 1-
   assert.ok(cases.length > 200, `expected many cases, built ${cases.length}`);
   assert.deepEqual(await compareWithCpu(cases), []);
 });
+
+test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops and Identity overrides match the cpu backend', async () => {
+  const cases: KernelCase[] = [];
+  const tileCases: [number[], number[]][] = [
+    [[1, 1, 1, 5], [3, 4, 2, 1]],
+    [[2, 3], [2, 3]],
+    [[4], [3]],
+    [[2, 1, 3], [1, 5, 2]],
+    [[3, 2, 2, 2], [1, 1, 1, 1]],
+    [[1, 2, 1, 3, 1], [2, 1, 3, 1, 2]],
+  ];
+  tileCases.forEach(([shape, reps], i) =>
+    cases.push({ label: `tile ${shape} by ${reps}`, kernel: 'Tile', inputs: { x: input(shape, 100 + i) }, attrs: { reps } }),
+  );
+  const reductions: [number[], number | number[]][] = [
+    [[4, 5, 6, 3], [0, 1, 2]],
+    [[4, 5, 6, 3], [2, 1, 0]],
+    [[4, 5, 6, 3], 0],
+    [[7, 3], [0, 1]],
+    [[4, 5, 6, 3], [1, 2]],
+    [[4, 5, 6, 3], [3]],
+    [[4, 5, 6, 3], [0, 2]],
+  ];
+  reductions.forEach(([shape, axis], i) => {
+    for (const kernel of ['Sum', 'Mean']) {
+      for (const keepDims of [false, true]) {
+        cases.push({
+          label: `${kernel} ${shape} over ${axis} keepDims=${keepDims}`,
+          kernel,
+          inputs: { x: input(shape, 200 + i) },
+          attrs: { axis, keepDims },
+        });
+      }
+    }
+  });
+  const products: [number[], number[], boolean, boolean][] = [
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[1, 33, 17], [1, 17, 9], false, false],
+    [[3, 4, 6], [3, 6, 2], false, false],
+    [[3, 6, 4], [3, 2, 6], true, true],
+    [[2, 4, 6], [1, 6, 5], false, false],
+  ];
+  products.forEach(([aShape, bShape, transposeA, transposeB], i) =>
+    cases.push({
+      label: `matMul ${aShape}${transposeA ? 'T' : ''} x ${bShape}${transposeB ? 'T' : ''}`,
+      kernel: 'BatchMatMul',
+      inputs: { a: input(aShape, 300 + i), b: input(bShape, 400 + i) },
+      attrs: { transposeA, transposeB },
+    }),
+  );
+  const broadcasts: [number[], number[]][] = [
+    [[1, 1, 1, 5], [3, 4, 2, 5]],
+    [[3, 4, 2, 5], [5]],
+    [[3, 4, 2, 5], [2, 5]],
+    [[2, 5], [1, 1, 2, 5]],
+    [[3, 4], [3, 4]],
+    [[3, 1], [3, 4]],
+    [[1], [3, 4]],
+  ];
+  broadcasts.forEach(([aShape, bShape], i) => {
+    for (const kernel of ['Add', 'Sub', 'Multiply', 'RealDiv']) {
+      cases.push({
+        label: `${kernel} ${aShape} with ${bShape}`,
+        kernel,
+        inputs: { a: input(aShape, 500 + i), b: input(bShape, 600 + i) },
+        attrs: {},
+      });
+    }
+  });
+  cases.push({ label: 'Identity', kernel: 'Identity', inputs: { x: input([3, 4, 5], 700) }, attrs: {} });
+  assert.deepEqual(await compareWithCpu(cases), []);
+});

@@ -26,6 +26,18 @@ describe('modelCost (full width, hand-computed)', () => {
     assert.equal(modelCost(model, { cost: 'model-size', batchSize: 3 }), 72 + 108);
   });
 
+  it('crawls sequential models too', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3, useBias: false }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    // valid padding: 3x3 output; conv 2*9*9*1*3 = 486; dense 2*27*2 = 108.
+    assert.equal(modelCost(model, { cost: 'flops' }), 486 + 108);
+  });
+
   it('includes strides through the output size', () => {
     const input = tf.input({ shape: [8, 8, 1] });
     const y = tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }).apply(input) as tf.SymbolicTensor;
@@ -40,6 +52,17 @@ describe('modelCost (full width, hand-computed)', () => {
     assert.deepEqual(modelCostBreakdown(model, { cost: 'flops' }).byLayer, { a: 384, b: 3456, c: 192, d: 3456, logits: 48 });
     // weights: 3*4 + 9*3*4 + 3*2 + 9*12 + 12*2.
     assert.equal(modelCost(model, { cost: 'model-size' }), 12 + 108 + 6 + 108 + 24);
+  });
+
+  it('ties multiply operands channel-wise and charges its memory traffic', () => {
+    const input = tf.input({ shape: [2, 2, 1] });
+    const branch = (name: string) => tf.layers.conv2d({ name, filters: 2, kernelSize: 1, useBias: false }).apply(input) as tf.SymbolicTensor;
+    const product = tf.layers.multiply({ name: 'mul' }).apply([branch('p'), branch('q')]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: product });
+    const byLayer = modelCostBreakdown(model, { cost: 'latency', hardware: 'K80' }).byLayer;
+    // mul reads two 2x2x2 operands and writes one: 4*(4*2*2 + 4*2) bytes on 480 GB/s.
+    assert.equal(byLayer.mul, (4 * (16 + 8)) / 480);
+    assert.equal(modelCost(model, { cost: 'flops' }), 2 * (2 * 4 * 1 * 2));
   });
 
   it('computes roofline latency per op in ns, including memory-only ops', () => {

@@ -35,7 +35,7 @@ describe('LogisticSigmoidGate', () => {
     const p = 0.3;
     const layer = builtGate(new Array(channels).fill(Math.log(p / (1 - p))), { seed: 11 });
     const x = tf.ones([1, channels]);
-    const mask = (layer.apply(x, { training: true }) as tf.Tensor).dataSync();
+    const mask = Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync());
     const mean = mask.reduce((a, b) => a + b, 0) / channels;
     // 4 standard errors of a Bernoulli(0.3) mean over 4000 draws is 0.029.
     assert.ok(Math.abs(mean - p) < 0.029, `mean ${mean}`);

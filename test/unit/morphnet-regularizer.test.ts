@@ -125,6 +125,39 @@ describe('logistic-sigmoid regularizer', () => {
     close(gradP[0], perGroup * 0.8 * 0.3 * 0.7);
     close(gradP[1], perGroup * 0.96 * 0.05 * 0.95);
     assert.equal(regularizer.name, 'LogisticSigmoidFlops');
+    // FiGS's default alive threshold is 0.1; the other algorithms have no default.
+    assert.equal(createNetworkRegularizer(model, { algorithm: 'logistic-sigmoid', cost: 'flops' }).options.threshold, 0.1);
+    assert.throws(() => createNetworkRegularizer(model, { algorithm: 'group-lasso', cost: 'flops' }), /needs a threshold/);
+  });
+});
+
+describe('descending the term', () => {
+  /**
+   * `steps` plain SGD steps on strength x term alone; returns the cost after each step. The learning
+   * rate keeps each L1 step below the threshold, so a gamma oscillating around 0 stays dead.
+   */
+  function descend(strength: number, steps: number): number[] {
+    const model = chainModel();
+    setGammas(model, { bn1: [1, 0.8, 0.6, 0.3] });
+    const regularizer = createNetworkRegularizer(model, { algorithm: 'gamma', cost: 'flops', threshold: 0.1 });
+    const optimizer = tf.train.sgd(0.02);
+    const costs = [regularizer.cost()];
+    for (let i = 0; i < steps; i++) {
+      optimizer.minimize(() => tf.mul(strength, regularizer.regularizationTerm()) as tf.Scalar);
+      costs.push(regularizer.cost());
+    }
+    return costs;
+  }
+
+  it('leaves the cost alone at strength 0 and lowers it monotonically, more for larger strengths', () => {
+    assert.deepEqual(descend(0, 3), [5400, 5400, 5400, 5400]);
+    const finals = suggestStrengths(5400, { decades: 1, perDecade: 2 }).map((strength) => {
+      const costs = descend(strength, 20);
+      costs.slice(1).forEach((c, i) => assert.ok(c <= costs[i], `cost rose at step ${i} for strength ${strength}`));
+      return costs.at(-1) as number;
+    });
+    finals.slice(1).forEach((c, i) => assert.ok(c <= finals[i], `final costs ${finals.join(', ')}`));
+    assert.ok((finals.at(-1) as number) < 5400 && finals[0] > (finals.at(-1) as number));
   });
 });
 

@@ -1,8 +1,10 @@
 'use client';
 
 import { useState, type ReactNode } from 'react';
+import { DEVICE_NAMES } from '../../src/morphnet/devices.ts';
 import {
   COST_KINDS,
+  DEFAULT_LATENCY_HARDWARE,
   OPTIMIZERS,
   REGULARIZER_ALGORITHMS,
   SEED_NETWORKS,
@@ -19,9 +21,6 @@ import {
   type SweepFormField,
   type SweepFormValues,
 } from './sweep-form-model.ts';
-
-/** Latency devices the cost model knows (src/morphnet costs); free text is allowed, the server checks. */
-const KNOWN_HARDWARE = ['K80', 'P4', 'T4', 'P100', 'V100', 'TPUv2', 'A100', 'H100', 'L4'];
 
 export type SubmitOutcome = { ok: true } | { ok: false; problems: ConfigProblem[]; message?: string };
 
@@ -154,20 +153,19 @@ export function NewSweepForm({ onSubmit, initialValues }: NewSweepFormProps) {
         <legend>Regularizer</legend>
         {row('algorithm', 'Algorithm', select('algorithm', REGULARIZER_ALGORITHMS, (v) => chooseAlgorithm(v as RegularizerAlgorithm)))}
         {row('cost', 'Cost to reduce', select('cost', COST_KINDS))}
-        {values.cost === 'latency' &&
-          row(
-            'hardware',
-            'Hardware',
-            <>
-              {text('hardware', { list: 'known-hardware' })}
-              <datalist id="known-hardware">
-                {KNOWN_HARDWARE.map((device) => (
-                  <option key={device} value={device} />
-                ))}
-              </datalist>
-            </>,
-            'The device whose roofline latency is modelled.',
-          )}
+        {row(
+          'hardware',
+          'Latency hardware',
+          <select {...fieldProps('hardware')} value={values.hardware} onChange={(event) => set('hardware', event.target.value)}>
+            <option value="">default ({DEFAULT_LATENCY_HARDWARE})</option>
+            {DEVICE_NAMES.map((device) => (
+              <option key={device} value={device}>
+                {device}
+              </option>
+            ))}
+          </select>,
+          'The device whose roofline latency every run records (and the target when the cost is latency).',
+        )}
         {row(
           'thresholds',
           'Alive thresholds',

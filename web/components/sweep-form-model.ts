@@ -1,5 +1,6 @@
 import {
-  SweepConfigSchema,
+  InvalidSweepConfigError,
+  parseSweepConfig,
   type ConfigProblem,
   type RegularizerAlgorithm,
   type SweepConfigInput,
@@ -183,12 +184,14 @@ export function groupProblems(problems: ConfigProblem[]): FormProblems {
   return grouped;
 }
 
-/** Validate in the browser with the same schema the API applies. */
+/** Validate in the browser with the very function the API applies, so both list the same problems. */
 export function validateSweepForm(values: SweepFormValues): { config: SweepConfigInput; problems: ConfigProblem[] } {
   const config = formToConfig(values);
-  const result = SweepConfigSchema.safeParse(config);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  return { config, problems };
+  try {
+    parseSweepConfig(config);
+    return { config, problems: [] };
+  } catch (error) {
+    if (error instanceof InvalidSweepConfigError) return { config, problems: error.problems };
+    throw error;
+  }
 }

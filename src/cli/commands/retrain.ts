@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { startRetrain, waitForRetrain } from '../../temporal/sweeps.ts';
-import { UsageError } from '../errors.ts';
-import { createOutput, formatNumber } from '../output.ts';
-import { openServices } from '../services.ts';
 import { positiveNumber } from './sweep.ts';
 
 export function registerRetrainCommand(program: Command): void {
@@ -13,25 +9,5 @@ export function registerRetrainCommand(program: Command): void {
     .option('--target-cost <c>', "use the widest multiplier whose cost (sweep's axis) is at most c", (value) => positiveNumber('--target-cost', value))
     .option('--wait', 'wait for the result')
     .option('--json', 'machine-readable output')
-    .action(async (runId: string, options: { widthMultiplier?: number; targetCost?: number; wait?: boolean; json?: boolean }) => {
-      if (options.widthMultiplier !== undefined && options.targetCost !== undefined) {
-        throw new UsageError('give either --width-multiplier or --target-cost, not both');
-      }
-      const output = createOutput(Boolean(options.json));
-      const services = await openServices();
-      try {
-        const { retrainId } = await startRetrain(services.deps, runId, { widthMultiplier: options.widthMultiplier, targetCost: options.targetCost });
-        if (!options.wait) {
-          output.result({ retrainId }, () => `started retrain ${retrainId}`);
-          return;
-        }
-        output.info(`retrain ${retrainId} started; waiting for it to finish`);
-        const result = await waitForRetrain(services.deps, retrainId);
-        output.result(result, () =>
-          `retrain ${retrainId}: width multiplier ${formatNumber(result.widthMultiplier)}, FLOPs ${formatNumber(result.costFlops)}, model size ${formatNumber(result.costModelSize)}, latency ${formatNumber(result.costLatencyNs)} ns, val acc ${formatNumber(result.valAccuracy)}, test acc ${formatNumber(result.testAccuracy)}`,
-        );
-      } finally {
-        await services.close();
-      }
-    });
+    .action(async (runId: string, options) => (await import('../actions/retrain.ts')).retrainAction(runId, options));
 }

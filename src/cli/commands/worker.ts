@@ -1,51 +1,6 @@
 import type { Command } from 'commander';
-import { createPrismaClient } from '../../db/client.ts';
-import { initEngine } from '../../engine/index.ts';
-import { connectWorkerConnection, temporalConfigFromEnv } from '../../temporal/connection.ts';
 import { taskQueueFromEnv } from '../../temporal/task-queues.ts';
-import { createSweepWorker } from '../../temporal/worker.ts';
-import { UsageError } from '../errors.ts';
 import { positiveInteger } from './sweep.ts';
-
-/**
- * One training worker process. TF.js drives one device per process, so the default concurrency is
- * one run at a time; run more processes (or machines) to scale out. Settings come from the
- * environment only: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_* / TEMPORAL_API_KEY,
- * MORPHSWEEP_BACKEND, MORPHSWEEP_THREADS.
- */
-export async function runWorker(options: { taskQueue: string; concurrency: number }): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL?.trim();
-  if (!databaseUrl) {
-    throw new UsageError('a worker needs DATABASE_URL (the PostgreSQL the sweeps are stored in), e.g. DATABASE_URL=postgresql://user:pass@host:5432/morphsweep');
-  }
-  const engine = await initEngine();
-  const connection = await connectWorkerConnection(temporalConfigFromEnv());
-  const prisma = createPrismaClient(databaseUrl);
-  try {
-    const worker = await createSweepWorker({
-      connection,
-      namespace: temporalConfigFromEnv().namespace,
-      taskQueue: options.taskQueue,
-      concurrency: options.concurrency,
-      prisma,
-    });
-    // SIGTERM/SIGINT: running runs get cancelled as "worker shutdown", save their state and hand
-    // the run back to Temporal, which gives it to another worker.
-    const stop = () => worker.shutdown();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    process.stderr.write(
-      `worker ${process.pid} polling task queue "${options.taskQueue}" (${options.concurrency} training slot${options.concurrency === 1 ? '' : 's'}, ${engine.backend} backend, ${engine.threads} threads)\n`,
-    );
-    await worker.run();
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
-    process.stderr.write(`worker ${process.pid} stopped\n`);
-  } finally {
-    await prisma.$disconnect();
-    await connection.close();
-  }
-}
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -53,7 +8,5 @@ export function registerWorkerCommand(program: Command): void {
     .description('run sweep and retrain work from a task queue (settings from the environment)')
     .option('--task-queue <name>', 'task queue to poll (env MORPHSWEEP_TASK_QUEUE)', taskQueueFromEnv())
     .option('--concurrency <n>', 'training runs at a time in this process', (value) => positiveInteger('--concurrency', value), 1)
-    .action(async (options: { taskQueue: string; concurrency: number }) => {
-      await runWorker(options);
-    });
+    .action(async (options: { taskQueue: string; concurrency: number }) => (await import('../actions/worker.ts')).runWorker(options));
 }

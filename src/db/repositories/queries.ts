@@ -213,6 +213,26 @@ export async function getSweepStatus(prisma: PrismaClient, sweepId: string): Pro
   return sweep?.status ?? null;
 }
 
+/**
+ * What a sweep's front depends on, in one cheap query: the sweep row, its runs and its retrains each
+ * reduced to (count, latest update). Equal fingerprints mean an equal front, so a cached one can be
+ * served without reading the 10,000 rows again. Null for an unknown sweep.
+ */
+export async function getFrontFingerprint(
+  prisma: PrismaClient,
+  sweepId: string,
+): Promise<{ costAxis: CostKind; fingerprint: string } | null> {
+  const rows = await prisma.$queryRaw<Array<{ costAxis: string; fingerprint: string }>>(Prisma.sql`
+    SELECT s."costAxis",
+      concat_ws('/', s."updatedAt",
+        (SELECT concat_ws('/', count(*), max(u."updatedAt")) FROM "Run" u WHERE u."sweepId" = s."id"),
+        (SELECT concat_ws('/', count(*), max(r."updatedAt")) FROM "Retrain" r JOIN "Run" u ON u."id" = r."runId" WHERE u."sweepId" = s."id")
+      ) AS "fingerprint"
+    FROM "Sweep" s WHERE s."id" = ${sweepId}`);
+  const row = rows[0];
+  return row ? { costAxis: row.costAxis as CostKind, fingerprint: row.fingerprint } : null;
+}
+
 export interface FrontRunPoint {
   runId: string;
   strength: number;

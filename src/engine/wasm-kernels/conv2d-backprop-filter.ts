@@ -1,13 +1,24 @@
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { cropSpatial, release, runOriginal, transpose } from './toolkit.ts';
+import { heapView, release, runOriginal, writeFloat32 } from './toolkit.ts';
 
 /**
- * Filter gradient of an NHWC convolution (missing from the wasm backend), as one XNNPACK
- * convolution: dW[kh, kw, i, o] = sum_{n, y, x} x[n, y*s + kh - pad, x*s + kw - pad, i] * dy[n, y, x, o]
- * is a convolution of x with input channels as the batch and the batch as channels, by dy used as
- * the filter (batch as its input channels) dilated by the forward stride.
+ * Pixels per partial product. XNNPACK's GEMM does not block the reduction dimension, so one
+ * product over all N*OH*OW pixels streams its packed operand from memory once per row block;
+ * chunks of 2048+ pixels keep it in cache (measured ~30% faster for the reference CNN's layers).
+ */
+const minPixelsPerChunk = 2048;
+/** Each chunk is its own XNNPACK operator; cap their number for layers with many pixels. */
+const maxChunks = 16;
+
+/**
+ * Filter gradient of an NHWC convolution (missing from the wasm backend):
+ * dW[kh, kw, i, o] = sum over pixels p = (n, y, x) of x[n, y*s + kh - pad, x*s + kw - pad, i] * dy[p, o],
+ * i.e. the product of the transposed patch matrix [KH*KW*Cin, P] with dy viewed as [P, Cout],
+ * summed over chunks of pixels. Each chunk's product runs as a 1x1 XNNPACK convolution (the only
+ * threaded GEMM the backend exposes) whose output already has the filter's layout.
+ * (One dilated convolution of x by dy, batch and channels swapped, also works but ran 2x slower.)
  */
 function conv2dBackpropFilter(args: {
   inputs: { x?: TensorInfo; dy?: TensorInfo };
@@ -28,42 +39,68 @@ function conv2dBackpropFilter(args: {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  // Padding after x that makes the dilated-dy convolution produce exactly filterHeight rows;
-  // negative when the forward pass never read x's last rows (valid padding, uneven sizes).
-  const padBottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - info.padInfo.top;
-  const padRight = filterWidth + (outWidth - 1) * strideWidth - inWidth - info.padInfo.left;
-  const usedX = cropSpatial(
-    backend,
-    x,
-    0,
-    0,
-    inHeight + Math.min(0, padBottom),
-    inWidth + Math.min(0, padRight),
-  );
-  const channelsAsBatch = transpose(backend, usedX, [3, 1, 2, 0]);
-  release(backend, usedX);
-  const dyAsFilter = transpose(backend, dy, [1, 2, 0, 3]);
-  const gradient = runOriginal(
-    backend,
-    'Conv2D',
-    { x: channelsAsBatch, filter: dyAsFilter },
-    {
-      strides: [1, 1],
-      dilations: [strideHeight, strideWidth],
-      pad: [
-        [0, 0],
-        [info.padInfo.top, Math.max(0, padBottom)],
-        [info.padInfo.left, Math.max(0, padRight)],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-    },
-  );
-  release(backend, channelsAsBatch, dyAsFilter);
-  const filterGradient = transpose(backend, gradient, [1, 2, 0, 3]);
-  release(backend, gradient);
-  return filterGradient;
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchRows = info.filterHeight * info.filterWidth * info.inChannels;
+  const sums = new Float64Array(patchRows * info.outChannels);
+  const pixelsPerChunk = Math.max(minPixelsPerChunk, Math.ceil(pixels / maxChunks));
+  for (let firstPixel = 0; firstPixel < pixels; firstPixel += pixelsPerChunk) {
+    const chunkPixels = Math.min(pixelsPerChunk, pixels - firstPixel);
+    const patches = backend.makeOutput([1, 1, patchRows, chunkPixels], 'float32');
+    const dyChunk = backend.makeOutput([1, 1, chunkPixels, info.outChannels], 'float32');
+    gatherTransposedPatches(heapView(backend, x), heapView(backend, patches), info, firstPixel, chunkPixels);
+    const dyStart = firstPixel * info.outChannels;
+    heapView(backend, dyChunk).set(heapView(backend, dy).subarray(dyStart, dyStart + chunkPixels * info.outChannels));
+    const product = runOriginal(
+      backend,
+      'Conv2D',
+      { x: patches, filter: dyChunk },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+    );
+    const productValues = heapView(backend, product);
+    for (let i = 0; i < sums.length; i++) sums[i] += productValues[i]!;
+    release(backend, patches, dyChunk, product);
+  }
+  return writeFloat32(backend, attrs.filterShape, Float32Array.from(sums));
+}
+
+/**
+ * patches[(kh, kw, i), q] = x[n, y*s + kh - padTop, x*s + kw - padLeft, i] for the q-th pixel
+ * (n, y, x) from `firstPixel` on, zero outside x. Reads x's channels contiguously.
+ */
+function gatherTransposedPatches(
+  xValues: Float32Array,
+  patches: Float32Array,
+  info: backend_util.Conv2DInfo,
+  firstPixel: number,
+  chunkPixels: number,
+): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  for (let kh = 0; kh < info.filterHeight; kh++) {
+    for (let kw = 0; kw < info.filterWidth; kw++) {
+      const rowStart = (kh * info.filterWidth + kw) * inChannels * chunkPixels;
+      let n = Math.floor(firstPixel / (outHeight * outWidth));
+      let y = Math.floor(firstPixel / outWidth) % outHeight;
+      let xo = firstPixel % outWidth;
+      for (let q = 0; q < chunkPixels; q++) {
+        const row = y * strideHeight + kh - info.padInfo.top;
+        const col = xo * strideWidth + kw - info.padInfo.left;
+        const target = rowStart + q;
+        if (row < 0 || row >= inHeight || col < 0 || col >= inWidth) {
+          for (let i = 0; i < inChannels; i++) patches[target + i * chunkPixels] = 0;
+        } else {
+          const source = ((n * inHeight + row) * inWidth + col) * inChannels;
+          for (let i = 0; i < inChannels; i++) patches[target + i * chunkPixels] = xValues[source + i]!;
+        }
+        if (++xo === outWidth) {
+          xo = 0;
+          if (++y === outHeight) {
+            y = 0;
+            n++;
+          }
+        }
+      }
+    }
+  }
 }
 
 export const conv2dBackpropFilterConfig: KernelConfig = {

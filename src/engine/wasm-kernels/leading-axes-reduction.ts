@@ -27,7 +27,18 @@ function reduceLeadingAxes(kernelName: typeof Sum | typeof Mean) {
     const values = heapView(backend, x);
     // float64 accumulators: rows can number in the hundreds of thousands.
     const sums = new Float64Array(rowLength);
-    for (let row = 0; row < rows; row++) {
+    // Four rows per pass: a quarter of the accumulator loads and stores.
+    let row = 0;
+    for (; row + 4 <= rows; row += 4) {
+      const r0 = row * rowLength;
+      const r1 = r0 + rowLength;
+      const r2 = r1 + rowLength;
+      const r3 = r2 + rowLength;
+      for (let i = 0; i < rowLength; i++) {
+        sums[i] += values[r0 + i]! + values[r1 + i]! + (values[r2 + i]! + values[r3 + i]!);
+      }
+    }
+    for (; row < rows; row++) {
       const start = row * rowLength;
       for (let i = 0; i < rowLength; i++) sums[i] += values[start + i]!;
     }

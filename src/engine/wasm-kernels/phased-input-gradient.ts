@@ -107,11 +107,8 @@ function scatterPhase(dx: Float32Array, phase: Float32Array | null, p: Placement
           continue;
         }
         const source = ((n * p.phaseRows + q) * p.phaseCols + s) * channels;
-        if (channels >= 16) {
-          dx.set(phase.subarray(source, source + channels), target);
-        } else {
-          for (let c = 0; c < channels; c++) dx[target + c] = phase[source + c]!;
-        }
+        // A plain loop beats subarray+set for runs this short.
+        for (let c = 0; c < channels; c++) dx[target + c] = phase[source + c]!;
       }
     }
   }

@@ -5,7 +5,9 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
+import { identityConfig } from './identity.ts';
 import { meanConfig, sumConfig } from './leading-axes-reduction.ts';
+import { rowBroadcastBinaryConfigs } from './row-broadcast-binary.ts';
 import { tileConfig } from './tile.ts';
 import { captureOriginalKernel } from './toolkit.ts';
 
@@ -17,10 +19,18 @@ const missingKernels: KernelConfig[] = [
 ];
 
 /** Kernels the wasm backend has, replaced because the built-in ones are slow for training. */
-const fasterKernels: KernelConfig[] = [conv2dBackpropInputConfig, batchMatMulConfig, tileConfig, sumConfig, meanConfig];
+const fasterKernels: KernelConfig[] = [
+  conv2dBackpropInputConfig,
+  batchMatMulConfig,
+  tileConfig,
+  sumConfig,
+  meanConfig,
+  identityConfig,
+  ...rowBroadcastBinaryConfigs,
+];
 
 /** The originals our kernels are composed from; captured before any of them is overridden. */
-const buildingBlocks = ['Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'Fill'];
+const buildingBlocks = ['Conv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'Transpose', 'Reshape', 'Fill'];
 
 export const registeredKernelNames = [...missingKernels, ...fasterKernels].map((config) => config.kernelName);
 

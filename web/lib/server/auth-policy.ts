@@ -23,7 +23,7 @@ export interface AuthPolicy {
   reason: string;
 }
 
-export function authPolicy(env: NodeJS.ProcessEnv = process.env): AuthPolicy {
+export function authPolicy(env: Readonly<Record<string, string | undefined>> = process.env): AuthPolicy {
   const bindHost = env[BIND_HOST_ENV];
   if (env[AUTH_ENV] !== 'off') return { required: true, reason: `${AUTH_ENV} is not "off"` };
   if (!isLoopbackHost(bindHost)) {

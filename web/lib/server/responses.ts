@@ -4,7 +4,12 @@ import { ApiError } from './errors.ts';
 const NO_STORE = 'no-store';
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return rawJsonResponse(JSON.stringify(body), status, headers);
+}
+
+/** For bodies serialized (and cached) already. */
+export function rawJsonResponse(json: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(json, {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': NO_STORE, ...headers },
   });

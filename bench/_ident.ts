@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import { getKernel } from '@tensorflow/tfjs-core';
+import { initEngine } from '../src/engine/index.ts';
+import { buildReferenceCnn } from '../src/models/reference-cnn.ts';
+await initEngine({ backend: 'wasm', threads: 1 });
+const k = getKernel('Identity', 'wasm')!; const f = k.kernelFunc; let n = 0;
+(k as any).kernelFunc = (a: any) => { if (n++ < 3 && a.inputs.x.shape[3] === 32) console.log(new Error().stack!.split('\n').slice(2, 14).join('\n')); return f(a); };
+const model = buildReferenceCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+const optimizer = tf.train.adam(1e-3);
+const images = tf.randomNormal([8, 28, 28, 1]);
+const labels = tf.oneHot(tf.randomUniform([8], 0, 10, 'int32'), 10);
+optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(images, { training: true }) as tf.Tensor) as tf.Scalar, true);

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { resolveDatabase } from '../../db/resolve-database.ts';
+import { getSweep } from '../../db/repositories/sweeps.ts';
+import type { SweepConfigInput } from '../../sweep/config.ts';
+import { connectClient } from '../../temporal/connection.ts';
+import { resolveTemporal } from '../../temporal/resolve-temporal.ts';
+import { startRetrain, startSweep, waitForRetrain, type SweepDeps } from '../../temporal/sweeps.ts';
+import { createOutput, formatNumber } from '../output.ts';
+import { createProgressView } from '../progress-view.ts';
+import { dataDirFromEnv } from '../services.ts';
+import { waitWithProgress } from '../wait.ts';
+import { formatFront, loadFront, type FrontPointView } from './front.ts';
+
+const BIN_PATH = fileURLToPath(new URL('../../../bin/morphsweep.mjs', import.meta.url));
+const DEMO_WORKERS = 2;
+/** The demo retrains the best point that needs at most this share of the seed network's FLOPs. */
+const TARGET_COST_FRACTION = 0.5;
+
+/**
+ * A small real sweep: 3 strengths around 1/initial FLOPs x 2 gamma thresholds on a slice of
+ * Fashion-MNIST, short enough to finish in a few minutes on two CPU cores.
+ */
+export function demoSweepConfig(steps: number): SweepConfigInput {
+  return {
+    name: 'demo: Fashion-MNIST, reference CNN, GammaFlops',
+    tags: ['demo'],
+    dataset: 'fashion-mnist',
+    dataLimit: 3000,
+    network: { name: 'reference-cnn' },
+    regularizer: { algorithm: 'gamma', cost: 'flops' },
+    thresholds: [0.01, 0.1],
+    strengths: { grid: { decades: 2, perDecade: 1 } },
+    training: { steps, batchSize: 32, learningRate: 0.05, optimizer: 'momentum', evalEvery: Math.max(1, Math.floor(steps / 4)), checkpointEvery: Math.max(1, Math.floor(steps / 4)) },
+    seeds: [0],
+    concurrency: DEMO_WORKERS,
+  };
+}
+
+interface DemoOutcome {
+  sweepId: string;
+  status: string;
+  front: FrontPointView[];
+  retrain: null | {
+    runId: string;
+    retrainId: string;
+    targetCost: number;
+    widthMultiplier: number;
+    costFlops: number;
+    valAccuracy: number;
+    testAccuracy: number;
+  };
+}
+
+async function runDemo(steps: number, quiet: boolean, log: (line: string) => void): Promise<DemoOutcome> {
+  const stack: (() => Promise<void>)[] = [];
+  try {
+    log('starting services (embedded Postgres unless DATABASE_URL, Temporal dev server unless TEMPORAL_ADDRESS) ...');
+    const database = await resolveDatabase({ dataDir: dataDirFromEnv() });
+    stack.push(() => database.stop());
+    const temporal = await resolveTemporal();
+    stack.push(() => temporal.stop());
+    const taskQueue = `demo-${randomBytes(3).toString('hex')}`;
+    const workers = Array.from({ length: DEMO_WORKERS }, () => spawnWorker(taskQueue, database.url, temporal.address, temporal.namespace));
+    stack.push(() => stopWorkers(workers));
+    const { client, close } = await connectClient(temporal.config);
+    stack.push(close);
+    const deps: SweepDeps = { prisma: database.prisma, client, taskQueue };
+
+    const { sweepId } = await startSweep(deps, demoSweepConfig(steps));
+    log(`sweep ${sweepId} started on ${DEMO_WORKERS} workers (task queue ${taskQueue})`);
+    const result = await waitWithProgress(deps, sweepId, quiet ? undefined : createProgressView());
+    const { front } = await loadFront(database.prisma, sweepId, 'flops');
+    const seedFlops = ((await getSweep(database.prisma, sweepId)).seedCost as { flops?: number } | null)?.flops;
+    const choice = chooseRetrainPoint(front, seedFlops === undefined ? undefined : seedFlops * TARGET_COST_FRACTION);
+    if (!choice) return { sweepId, status: result.status, front, retrain: null };
+
+    log(`retraining run ${choice.point.runId} at the widest multiplier under ${formatNumber(choice.targetCost)} FLOPs ...`);
+    const { retrainId } = await startRetrain(deps, choice.point.runId, { targetCost: choice.targetCost });
+    const retrained = await waitForRetrain(deps, retrainId);
+    return {
+      sweepId,
+      status: result.status,
+      front,
+      retrain: { runId: choice.point.runId, targetCost: choice.targetCost, ...retrained },
+    };
+  } finally {
+    for (const cleanup of stack.reverse()) await cleanup().catch(() => {});
+  }
+}
+
+/** The most accurate front point within the target (or the cheapest if none fits, target = its cost). */
+function chooseRetrainPoint(front: FrontPointView[], targetCost: number | undefined): { point: FrontPointView; targetCost: number } | null {
+  if (front.length === 0) return null;
+  const fitting = targetCost === undefined ? [] : front.filter((point) => point.cost <= targetCost);
+  if (fitting.length > 0) return { point: fitting[fitting.length - 1]!, targetCost: targetCost! };
+  return { point: front[0]!, targetCost: front[0]!.cost };
+}
+
+function spawnWorker(taskQueue: string, databaseUrl: string, address: string, namespace: string): ChildProcess {
+  return spawn(process.execPath, [BIN_PATH, 'worker', '--task-queue', taskQueue, '--concurrency', '1'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      // Two workers share the machine's cores; oversubscribed thread pools only slow both down.
+      MORPHSWEEP_THREADS: process.env.MORPHSWEEP_THREADS ?? '1',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function stopWorkers(workers: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    workers.map(async (worker) => {
+      if (worker.exitCode !== null || worker.signalCode !== null) return;
+      const exited = once(worker, 'exit');
+      worker.kill('SIGTERM');
+      const timer = setTimeout(() => worker.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
+export async function demoAction(options: { steps: number; json?: boolean }, setExitCode: (code: number) => void): Promise<void> {
+  const output = createOutput(Boolean(options.json));
+  const outcome = await runDemo(options.steps, output.json, (line) => output.info(line));
+  output.result(outcome, () =>
+    [
+      `Pareto front of sweep ${outcome.sweepId} (FLOPs vs validation accuracy):`,
+      formatFront(outcome.front, 'flops'),
+      '',
+      outcome.retrain
+        ? `retrained run ${outcome.retrain.runId} under ${formatNumber(outcome.retrain.targetCost)} FLOPs: width multiplier ${formatNumber(outcome.retrain.widthMultiplier)}, FLOPs ${formatNumber(outcome.retrain.costFlops)}, val acc ${formatNumber(outcome.retrain.valAccuracy)}, test acc ${formatNumber(outcome.retrain.testAccuracy)}`
+        : 'no completed run to retrain',
+    ].join('\n'),
+  );
+  if (!outcome.retrain) setExitCode(1);}

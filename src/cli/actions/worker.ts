@@ -1,0 +1,46 @@
+import { createPrismaClient } from '../../db/client.ts';
+import { initEngine } from '../../engine/index.ts';
+import { connectWorkerConnection, temporalConfigFromEnv } from '../../temporal/connection.ts';
+import { createSweepWorker } from '../../temporal/worker.ts';
+import { UsageError } from '../errors.ts';
+
+/**
+ * One training worker process. TF.js drives one device per process, so the default concurrency is
+ * one run at a time; run more processes (or machines) to scale out. Settings come from the
+ * environment only: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_* / TEMPORAL_API_KEY,
+ * MORPHSWEEP_BACKEND, MORPHSWEEP_THREADS.
+ */
+export async function runWorker(options: { taskQueue: string; concurrency: number }): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL?.trim();
+  if (!databaseUrl) {
+    throw new UsageError('a worker needs DATABASE_URL (the PostgreSQL the sweeps are stored in), e.g. DATABASE_URL=postgresql://user:pass@host:5432/morphsweep');
+  }
+  const engine = await initEngine();
+  const connection = await connectWorkerConnection(temporalConfigFromEnv());
+  const prisma = createPrismaClient(databaseUrl);
+  try {
+    const worker = await createSweepWorker({
+      connection,
+      namespace: temporalConfigFromEnv().namespace,
+      taskQueue: options.taskQueue,
+      concurrency: options.concurrency,
+      prisma,
+    });
+    // SIGTERM/SIGINT: running runs get cancelled as "worker shutdown", save their state and hand
+    // the run back to Temporal, which gives it to another worker.
+    const stop = () => worker.shutdown();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    process.stderr.write(
+      `worker ${process.pid} polling task queue "${options.taskQueue}" (${options.concurrency} training slot${options.concurrency === 1 ? '' : 's'}, ${engine.backend} backend, ${engine.threads} threads)\n`,
+    );
+    await worker.run();
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    process.stderr.write(`worker ${process.pid} stopped\n`);
+  } finally {
+    await prisma.$disconnect();
+    await connection.close();
+  }
+}
+

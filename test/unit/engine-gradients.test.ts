@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../src/engine/index.ts';
+
+/**
+ * End to end: the gradients of a small conv net (strided conv, batch norm, depthwise conv with a
+ * depth multiplier, dense) on the engine's wasm backend equal those of tfjs's cpu backend.
+ */
+
+function buildNet(): tf.LayersModel {
+  const input = tf.input({ shape: [9, 10, 3] });
+  let x = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same', depthwiseInitializer: tf.initializers.heNormal({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.conv2d({ filters: 5, kernelSize: 1, kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logits });
+}
+
+function gradients(model: tf.LayersModel, images: Float32Array, labels: number[]): Map<string, Float32Array> {
+  const grads = tf.tidy(() => {
+    const x = tf.tensor4d(images, [6, 9, 10, 3]);
+    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 4);
+    return tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+    ).grads;
+  });
+  const values = new Map(Object.entries(grads).map(([name, g]) => [name, g.dataSync() as Float32Array]));
+  tf.dispose(grads);
+  return values;
+}
+
+test('a small conv net has the same gradients on wasm as on cpu', async () => {
+  await initEngine({ backend: 'wasm' });
+  const model = buildNet();
+  const images = Float32Array.from({ length: 6 * 9 * 10 * 3 }, (_, i) => Math.sin(i * 0.37) + 0.1 * Math.cos(i));
+  const labels = [0, 1, 2, 3, 1, 2];
+  const onWasm = gradients(model, images, labels);
+  await tf.setBackend('cpu');
+  const onCpu = gradients(model, images, labels);
+  await tf.setBackend('wasm');
+
+  assert.equal(onWasm.size, model.trainableWeights.length);
+  for (const [name, expected] of onCpu) {
+    const actual = onWasm.get(name)!;
+    let maxDiff = 0;
+    let maxExpected = 0;
+    expected.forEach((value, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(actual[i]! - value));
+      maxExpected = Math.max(maxExpected, Math.abs(value));
+    });
+    assert.ok(maxExpected > 0, `gradient of ${name} is all zeros; the check would be vacuous`);
+    assert.ok(maxDiff / maxExpected < 1e-4, `${name}: relative error ${(maxDiff / maxExpected).toExponential(2)}`);
+  }
+});

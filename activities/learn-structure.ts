@@ -140,6 +140,8 @@ async function failureFor(prisma: PrismaClient, runId: string, error: unknown): 
   if (cancellation === 'worker-shutdown') return workerShutdownFailure();
   if (cancellation === 'cancelled') {
     await cancelRun(prisma, runId);
+    // A cancelled run is never resumed; its checkpoint would only take space.
+    await deleteCheckpoint(prisma, runId);
     return error;
   }
   const nonRetryableType = nonRetryableTypeOf(error);

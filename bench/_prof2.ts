@@ -34,5 +34,7 @@ for (let i = 0; i < steps; i++) step();
 console.log('step wall ms', ((performance.now() - t0) / steps).toFixed(0), 'cpu ms', ((now() - c0) / 1000 / steps).toFixed(0));
 let sum = 0; for (const v of totals.values()) sum += v.us;
 console.log('kernel total ms/step', (sum / 1000 / steps).toFixed(0));
+const byName = new Map<string, number>(); for (const [k, v] of totals) { const n = k.split(" ")[0]!; byName.set(n, (byName.get(n) ?? 0) + v.us); }
+console.log([...byName].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([n, us]) => `${n} ${(us / 1000 / steps).toFixed(0)}`).join(" | "));
 const sorted = [...totals.entries()].sort((a, b) => b[1].us - a[1].us).slice(0, 28);
 for (const [k, v] of sorted) console.log((v.us / 1000 / steps).toFixed(1).padStart(8), (v.n / steps).toFixed(0).padStart(3), k.slice(0, 140));

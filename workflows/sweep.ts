@@ -35,10 +35,17 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
   const runs = new Map<string, RunProgress>();
   let totalRuns = 0;
   const runScope = new CancellationScope();
+  let continuation: SweepWorkflowInput['continuation'];
 
-  const counts = (): RunCounts => {
+  /** Runs of earlier executions plus those of this one, by state (what continue-as-new carries). */
+  const knownCounts = (): RunCounts => {
     const total = { ...earlierCounts };
     for (const run of runs.values()) total[run.state] += 1;
+    return total;
+  };
+  /** As above, with the grid points no execution has reached yet counted as pending. */
+  const counts = (): RunCounts => {
+    const total = knownCounts();
     const seen = RUN_STATES.reduce((sum, s) => sum + total[s], 0);
     total.pending += Math.max(0, totalRuns - seen);
     return total;
@@ -96,11 +103,12 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
     if (cancelRequested || runScope.consideredCancelled) return await finish('cancelled');
     const nextIndex = startIndex + batch.length;
     if (nextIndex < points.length) {
-      await continueAsNew<typeof sweepWorkflow>({ ...input, continuation: { initialCost, nextIndex, counts: counts() } });
+      continuation = { initialCost, nextIndex, counts: knownCounts() };
+    } else {
+      const finalCounts = counts();
+      const allFailed = finalCounts.completed === 0 && finalCounts.failed > 0;
+      return await finish(allFailed ? 'failed' : 'completed', allFailed ? 'every run failed; see the runs for reasons' : undefined);
     }
-    const finalCounts = counts();
-    const allFailed = finalCounts.completed === 0 && finalCounts.failed > 0;
-    return await finish(allFailed ? 'failed' : 'completed', allFailed ? 'every run failed; see the runs for reasons' : undefined);
   } catch (error) {
     if (isCancellation(error)) {
       state = 'cancelling';
@@ -110,6 +118,8 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
     await finish('failed', describeFailure(error));
     throw error;
   }
+  // Outside the try: continue-as-new works by throwing, which must not read as a failed sweep.
+  return await continueAsNew<typeof sweepWorkflow>({ ...input, continuation });
 
   async function runOne(point: GridPoint): Promise<void> {
     const runId = runIdFor(sweepId, point);

@@ -1,7 +1,12 @@
-import { toMorphNetFormat, type StructureJson } from '../morphnet/index.ts';
+import type { StructureJson } from '../morphnet/structure.ts';
 
-/** Alive output channels per prunable layer (MorphNet's flat view); empty for a run without one. */
+/**
+ * Alive output channels per prunable layer: MorphNet's flat view (what src/morphnet's
+ * toMorphNetFormat returns), read here directly so result-listing commands need not load TF.js.
+ * Empty for a run without a structure.
+ */
 export function aliveWidthsOf(structure: unknown): Record<string, number> {
-  if (structure === null || typeof structure !== 'object') return {};
-  return toMorphNetFormat(structure as StructureJson);
+  const layers = (structure as Partial<StructureJson> | null)?.layers;
+  if (!Array.isArray(layers)) return {};
+  return Object.fromEntries(layers.map((layer) => [layer.name, layer.alive]));
 }

@@ -18,6 +18,8 @@ export interface EngineInfo {
   simd: boolean;
   /** Backends auto mode tried before this one, with why each was passed over. */
   skipped: { backend: ResolvedBackendName; reason: string }[];
+  /** Set when wasm was asked for several threads but runs on one, with why. */
+  threadsNote?: string;
 }
 
 let engine: { request: ResolvedEngineOptions; info: Promise<EngineInfo> } | undefined;
@@ -69,8 +71,10 @@ async function startEngine(request: ResolvedEngineOptions): Promise<EngineInfo> 
       continue;
     }
     if (backend === 'wasm') {
-      const { threads, simd } = await activateWasm(request.threads);
-      return { backend, tfBackendName: tf.getBackend(), threads, simd, skipped };
+      const { threads, simd, threadedBuildFailure } = await activateWasm(request.threads);
+      const info: EngineInfo = { backend, tfBackendName: tf.getBackend(), threads, simd, skipped };
+      if (threadedBuildFailure !== undefined) info.threadsNote = `Running on 1 thread: ${threadedBuildFailure}.`;
+      return info;
     }
     if (!(await tf.setBackend('cpu'))) throw new Error('The tfjs cpu backend failed to start.');
     return { backend, tfBackendName: tf.getBackend(), threads: 1, simd: false, skipped };

@@ -7,7 +7,8 @@ import { registerWasmKernels } from './wasm-kernels/register.ts';
 export interface WasmActivation {
   threads: number;
   simd: boolean;
-  multithreaded: boolean;
+  /** Why the threaded build was not used although more than one thread was asked for. */
+  threadedBuildFailure?: string;
 }
 
 /** tfjs registers wasm with priority 2; keep it so tf.ready() would pick the same backend. */
@@ -20,16 +21,36 @@ const wasmPriority = 2;
 export async function activateWasm(threads: number): Promise<WasmActivation> {
   registerWasmKernels();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-  const multithreaded = simd && threads > 1;
-  setThreadsCount(threads);
-  if (multithreaded) {
+  if (simd && threads > 1) {
+    const singleThreadedFactory = tf.findBackendFactory('wasm');
     tf.removeBackend('wasm');
-    tf.registerBackend('wasm', async () => startThreadedBackend(threads), wasmPriority);
+    let failure = 'the threaded-SIMD wasm build did not start';
+    tf.registerBackend(
+      'wasm',
+      async () =>
+        startThreadedBackend(threads).catch((error: unknown) => {
+          failure = `the threaded-SIMD wasm build did not start: ${(error as Error).message}`;
+          throw error;
+        }),
+      wasmPriority,
+    );
+    if (await tf.setBackend('wasm')) return { threads: getThreadsCount(), simd };
+    // Still train, on one thread, and say why.
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', singleThreadedFactory, wasmPriority);
+    setThreadsCount(1);
+    await startSingleThreaded();
+    return { threads: getThreadsCount(), simd, threadedBuildFailure: failure };
   }
+  setThreadsCount(threads);
+  await startSingleThreaded();
+  return { threads: getThreadsCount(), simd };
+}
+
+async function startSingleThreaded(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) {
     throw new Error('The wasm backend failed to start; check that @tensorflow/tfjs-backend-wasm 4.22 is installed.');
   }
-  return { threads: getThreadsCount(), simd, multithreaded };
 }
 
 async function startThreadedBackend(threads: number): Promise<BackendWasm> {

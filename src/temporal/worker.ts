@@ -12,8 +12,12 @@ const WORKFLOWS_ENTRY = join(repoRoot, 'workflows', 'index.ts');
 /** Every directory whose files end up in the workflow bundle; a change in any of them rebuilds it. */
 const BUNDLED_SOURCE_DIRS = ['workflows', 'src/sweep', 'src/temporal'];
 
-/** How long a stopping worker lets its activities checkpoint before it gives up on them. */
-const SHUTDOWN_GRACE_MS = 20_000;
+/**
+ * Shutdown cancels running activities at once (grace time 0): a training run then saves the step it
+ * reached and hands itself back, instead of training on while its heartbeats may already be lost.
+ * This is how long the checkpoint writes may take before the worker stops regardless.
+ */
+const SHUTDOWN_FORCE_MS = 30_000;
 /** Bookkeeping activities are short DB writes; a handful at once is plenty per process. */
 const BOOKKEEPING_SLOTS = 8;
 
@@ -74,7 +78,7 @@ export interface SweepWorker {
 export async function createSweepWorker(options: SweepWorkerOptions): Promise<SweepWorker> {
   const activities = createActivities(options);
   const identity = options.identity ?? `morphsweep-worker@${process.pid}`;
-  const common = { connection: options.connection, namespace: options.namespace, identity, shutdownGraceTime: SHUTDOWN_GRACE_MS };
+  const common = { connection: options.connection, namespace: options.namespace, identity, shutdownGraceTime: 0, shutdownForceTime: SHUTDOWN_FORCE_MS };
   const orchestrationWorker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,

@@ -181,7 +181,8 @@ export function checkpointToRecord(checkpoint: TrainCheckpoint): CheckpointRecor
   };
 }
 
-export function checkpointFromRecord(record: CheckpointRecord): TrainCheckpoint {
+/** Accepts the row as the database returns it: rngState is untyped JSON there, checked here. */
+export function checkpointFromRecord(record: Omit<CheckpointRecord, 'rngState'> & { rngState: unknown }): TrainCheckpoint {
   const weights = decodeTensorBundle(record.weights);
   const optimizerBundle = decodeTensorBundle(record.optimizerState);
   const optimizerMeta = optimizerBundle.meta as { kind?: unknown; optimizer?: unknown; iterations?: unknown };

@@ -12,6 +12,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Training examples used for recalibration; default 512. */
   calibrationSamples?: number;
+  /** Evaluate only the split's first N examples (splits are stored shuffled); default all. */
+  maxExamples?: number;
 }
 
 export interface Evaluation {
@@ -28,7 +30,8 @@ export function evaluate(model: tf.LayersModel, dataset: Dataset, split: SplitNa
   if (options.recalibrateBatchNorm) {
     recalibrateBatchNorm(model, dataset, { calibrationSamples: options.calibrationSamples ?? 512, batchSize });
   }
-  const { count, labels } = dataset[split];
+  const { labels } = dataset[split];
+  const count = Math.min(dataset[split].count, options.maxExamples ?? Infinity);
   let correct = 0;
   let lossSum = 0;
   for (let start = 0; start < count; start += batchSize) {

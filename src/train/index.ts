@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Dataset } from '../data/types.ts';
 import { InvalidTrainingSetupError } from './errors.ts';
 import { runTrainingLoop, type LoopHooks, type LoopResult, type TrainingRegularizer } from './loop.ts';
-import { parseTrainingKnobs, type TrainingKnobsInput } from './options.ts';
+import { parseTrainingKnobs, type TrainingKnobs, type TrainingKnobsInput } from './options.ts';
 
 /**
  * Training for MorphSweep: structure learning (task loss + strength x MorphNet term + weight
@@ -15,7 +15,7 @@ export type LearnStructureOptions = TrainingKnobsInput &
   LoopHooks & {
     model: tf.LayersModel;
     dataset: Dataset;
-    regularizer: TrainingRegularizer & { costByLayer(): Record<string, number> };
+    regularizer: TrainingRegularizer;
     /** Multiplies the regularization term; MorphNet searches a log grid around 1/(initial cost). */
     strength: number;
   };
@@ -46,13 +46,17 @@ function splitHooks<T extends LoopHooks>(options: T) {
 export async function learnStructure(options: LearnStructureOptions): Promise<LearnStructureResult> {
   const { hooks, rest } = splitHooks(options);
   const { model, dataset, regularizer, strength, ...knobInput } = rest;
-  if (!StrengthSchema.safeParse(strength).success) {
-    throw new InvalidTrainingSetupError([`strength must be a finite number >= 0, got ${strength}`]);
+  const problems: string[] = [];
+  if (!StrengthSchema.safeParse(strength).success) problems.push(`strength must be a finite number >= 0, got ${strength}`);
+  if (!regularizer) problems.push('learnStructure needs a regularizer; use retrain to train without one');
+  let knobs: TrainingKnobs | undefined;
+  try {
+    knobs = parseTrainingKnobs(knobInput);
+  } catch (error) {
+    if (!(error instanceof InvalidTrainingSetupError)) throw error;
+    problems.push(...error.problems);
   }
-  if (!regularizer) {
-    throw new InvalidTrainingSetupError(['learnStructure needs a regularizer; use retrain to train without one']);
-  }
-  const knobs = parseTrainingKnobs(knobInput);
+  if (problems.length > 0 || !knobs) throw new InvalidTrainingSetupError(problems);
   const loopResult = await runTrainingLoop({ model, dataset, regularizer, strength, knobs, ...hooks });
   return {
     ...loopResult,

@@ -17,6 +17,7 @@ import { createStepRunner, type StepLosses } from './train-step.ts';
 export interface TrainingRegularizer {
   regularizationTerm(): tf.Scalar;
   cost(): number;
+  costByLayer(): Record<string, number>;
   aliveCounts(): Record<string, number>;
 }
 
@@ -32,7 +33,10 @@ export interface TrainProgress {
   /** Cost of the structure proposed after this step (only with a regularizer). */
   cost?: number;
   aliveCounts?: Record<string, number>;
-  /** Present on evaluation steps (every evalEvery steps and the last) when there is a validation split. */
+  /**
+   * Present on evaluation steps (every evalEvery steps, on the first periodicEvalSamples validation
+   * examples, and the last step, on all of them) when there is a validation split.
+   */
   valAccuracy?: number;
   valLoss?: number;
 }
@@ -104,8 +108,15 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
 
     let lastLosses: StepLosses = { taskLoss: NaN, regLoss: NaN, weightDecayLoss: NaN };
     let lastValidation: Evaluation | null = null;
+    let savedStep = resumedFromStep;
     for (let step = resumedFromStep + 1; step <= totalSteps; step++) {
-      signal?.throwIfAborted();
+      if (signal?.aborted) {
+        // Stopping mid-run (e.g. a worker shutting down): save the steps done so a resume loses none.
+        if (input.checkpoint && step - 1 > savedStep) {
+          await input.checkpoint.save(await captureCheckpoint(step - 1, model, optimizer, knobs.optimizer, rngState));
+        }
+        signal.throwIfAborted();
+      }
       seedNoiseForStep(noiseLayers, knobs.seed, step);
       lastLosses = runStep(step);
 
@@ -115,13 +126,17 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
         progress.aliveCounts = regularizer.aliveCounts();
       }
       if ((step % knobs.evalEvery === 0 || step === totalSteps) && dataset.validation.count > 0) {
-        lastValidation = evaluate(model, dataset, 'validation', evalOptions);
+        // Periodic evaluations score a fixed subset so a large validation split cannot dominate
+        // training time; the final one scores everything.
+        const maxExamples = step === totalSteps ? undefined : knobs.periodicEvalSamples;
+        lastValidation = evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples });
         progress.valAccuracy = lastValidation.accuracy;
         progress.valLoss = lastValidation.loss;
       }
       await input.onProgress?.(progress);
       if (input.checkpoint && step % input.checkpoint.every === 0 && step < totalSteps) {
         await input.checkpoint.save(await captureCheckpoint(step, model, optimizer, knobs.optimizer, rngState));
+        savedStep = step;
       }
       await yieldToEventLoop();
     }

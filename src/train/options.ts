@@ -11,6 +11,9 @@ export const TrainingKnobsSchema = z
   .object({
     steps: z.number().int().min(1).max(10_000_000).optional(),
     epochs: z.number().finite().positive().max(10_000).optional(),
+    // Momentum SGD at a fixed 0.05: measured on Fashion-MNIST, Adam at 1e-3 left the gammas (and the
+    // cost) untouched after 150 steps even at 10/(initial cost), and momentum at 0.01 pruned nothing
+    // at 1/(initial cost), where 0.05 cut the FLOPs to 37%.
     optimizer: z.enum(OPTIMIZERS).default('momentum'),
     learningRate: z.number().finite().positive().default(0.05),
     /** Only used by the 'momentum' optimizer. */
@@ -21,6 +24,8 @@ export const TrainingKnobsSchema = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
     evalEvery: z.number().int().min(1).default(50),
     evalBatchSize: z.number().int().min(1).max(65_536).default(256),
+    /** Validation examples scored at the periodic evaluations; the last step scores the whole split. */
+    periodicEvalSamples: z.number().int().min(1).default(1024),
     recalibrateBatchNorm: z.boolean().default(true),
     /** Training examples whose statistics replace the batch-norm moving averages before each eval. */
     calibrationSamples: z.number().int().min(1).default(512),

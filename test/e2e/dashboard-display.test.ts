@@ -145,18 +145,19 @@ test('hovering a point shows strength, threshold, cost, accuracy and widths', as
 
 test('the cost axis switches between FLOPs, model size and latency', async () => {
   const { page } = browser;
-  const tickText = () => page.locator('.recharts-xAxis .recharts-cartesian-axis-tick-value').allInnerTexts();
-  assert.ok((await tickText()).some((tick) => tick.includes('FLOPs')));
+  const hasTick = (pattern: RegExp) =>
+    page.waitForFunction(
+      (source) => [...document.querySelectorAll('[data-testid="pareto-chart"] svg text')].some((t) => new RegExp(source).test(t.textContent ?? '')),
+      pattern.source,
+    );
+  await hasTick(/\d+(\.\d+)? [kMG]?FLOPs$/);
   await page.getByText('Model size (weights)').click();
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('.recharts-xAxis .recharts-cartesian-axis-tick-value')].some((t) => t.textContent?.includes('weights')),
-  );
+  await hasTick(/\d+(\.\d+)? [kMG]?weights$/);
   await page.getByText('Latency', { exact: true }).click();
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('.recharts-xAxis .recharts-cartesian-axis-tick-value')].some((t) => / (µs|ms|ns)$/.test(t.textContent ?? '')),
-  );
+  await hasTick(/\d+(\.\d+)? (µs|ms|ns)$/);
   await browser.screenshot('sweep-latency-axis');
   await page.getByText('FLOPs', { exact: true }).click();
+  await hasTick(/\d+(\.\d+)? [kMG]?FLOPs$/);
 });
 
 test('the points table sorts by a column, and sorts back the other way', async () => {
@@ -179,25 +180,30 @@ test('another sweep can be overlaid on the same front', async () => {
     (expected) => document.querySelectorAll('[data-point-key^="run:"]').length === expected,
     sweepA.runs.length + sweepB.runs.length,
   );
-  assert.equal(await page.locator('.front-step-line').count(), 2);
+  assert.equal(await page.locator('g.front-step-line').count(), 2);
   assert.equal(await page.locator('[data-point-key^="seed:"]').count(), 2);
   await browser.screenshot('sweep-overlay');
   await page.getByRole('checkbox', { name: sweepB.name }).uncheck();
 });
 
-test('keyboard: Tab reaches the chart points and Enter opens the run page', async () => {
+test('keyboard: Tab reaches the chart, arrows walk its points, Enter opens the run page', async () => {
   const { page } = browser;
   await page.goto(`/sweeps/${sweepA.id}`);
   await page.locator('[data-point-key^="run:"]').first().waitFor();
-  let focusedKey: string | null = null;
-  for (let presses = 0; presses < 60 && !focusedKey?.startsWith('run:'); presses += 1) {
+  let focusedTestId: string | null = null;
+  for (let presses = 0; presses < 30 && focusedTestId !== 'pareto-chart'; presses += 1) {
     await page.keyboard.press('Tab');
-    focusedKey = await page.evaluate(() => document.activeElement?.getAttribute('data-point-key') ?? null);
+    focusedTestId = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
   }
-  assert.ok(focusedKey?.startsWith('run:'), 'a run marker must be reachable with Tab');
-  assert.match(await page.getByTestId('point-details').innerText(), /Strength/, 'focus shows the same details as hover');
+  assert.equal(focusedTestId, 'pareto-chart', 'the chart must be reachable with Tab');
+  const cheapest = [...sweepA.runs].sort((a, b) => a.costFlops - b.costFlops);
+  // Focus activates the cheapest point; one arrow step moves to the next cheapest.
+  await page.locator(`.front-marker.active[data-point-key="run:${cheapest[0].id}"]`).waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.locator(`.front-marker.active[data-point-key="run:${cheapest[1].id}"]`).waitFor();
+  assert.match(await page.getByTestId('point-details').innerText(), new RegExp(cheapest[1].id), 'the keyboard shows the same details as hover');
   await page.keyboard.press('Enter');
-  await page.waitForURL(`**/runs/${encodeURIComponent(focusedKey!.slice('run:'.length))}`);
+  await page.waitForURL(`**/runs/${encodeURIComponent(cheapest[1].id)}`);
 });
 
 test('the run page shows curves, widths against the seed, the structure download and retrains', async () => {
@@ -225,17 +231,19 @@ test('the run page shows curves, widths against the seed, the structure download
   await browser.screenshot('run-page');
 });
 
-test('the new-sweep form checks input with the shared schema and marks each bad field', async () => {
+test('the new-sweep form checks input with the API\'s own validation and marks each bad field', async () => {
   const { page } = browser;
   await page.goto('/sweeps/new');
   await page.getByLabel('Alive thresholds').fill('0.01, 0.01');
-  await page.getByLabel('Cost to reduce').selectOption('latency');
   await page.getByLabel('Batch size').fill('0');
+  await page.getByLabel('Explicit list').check();
+  await page.getByLabel('Strengths', { exact: true }).fill('1e-9, 1e-9');
   await page.getByRole('button', { name: 'Start sweep' }).click();
   const errorOf = (field: string) => page.locator(`[data-field-error="${field}"]`).innerText();
+  // Field errors and cross-field errors are listed together, as the API lists them.
   assert.match(await errorOf('name'), /.+/);
   assert.match(await errorOf('thresholds'), /distinct/);
-  assert.match(await errorOf('hardware'), /hardware/);
+  assert.match(await errorOf('strengthValues'), /distinct/);
   assert.match(await errorOf('batchSize'), /.+/);
   assert.equal(await page.locator('[aria-invalid="true"]').count(), 4);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-name', 'focus moves to the first bad field');

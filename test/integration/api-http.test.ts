@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
@@ -205,6 +206,22 @@ describe('creating sweeps', () => {
   test('bodies that are not JSON, not declared JSON, or too large are refused', async () => {
     assertError(await api('/api/sweeps', { method: 'POST', rawBody: '{"name": ', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
     assertError(await api('/api/sweeps', { method: 'POST', rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+    // Found by the schemathesis fuzz run: PostgreSQL text cannot hold NUL, TRACE broke Next's handler.
+    const nul = assertError(await api('/api/sweeps', { method: 'POST', body: validSweepConfig({ name: 'a\u0000b', dataset: '\u0000' }) }), 422, 'validation_failed');
+    assert.deepEqual(nul.details.problems.map((p: { path: string }) => p.path).sort(), ['dataset', 'name']);
+    assertError(await api('/api/sweeps/sw%00x'), 404, 'not_found');
+    assertError(await api('/api/sweeps?tag=a%00'), 422, 'validation_failed');
+    const trace = await new Promise<ApiAnswer>((resolve, reject) => {
+      // fetch refuses to send TRACE, so this one goes through node:http.
+      const request = http.request(`${app.url}/api/health`, { method: 'TRACE' }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: new Headers(), text, body: JSON.parse(text) }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    assertError(trace, 405, 'method_not_allowed');
     const huge = validSweepConfig({ name: 'x'.repeat(100 * 1024) });
     const tooLarge = assertError(await api('/api/sweeps', { method: 'POST', body: huge }), 413, 'payload_too_large');
     assert.equal(tooLarge.details.limitBytes, 64 * 1024);

@@ -120,3 +120,21 @@ test('an invalid config is rejected with every problem before anything is writte
   );
   assert.equal(await database.prisma.sweep.count(), before);
 });
+
+test('a grid past runsPerExecution continues as new and still runs every point once', async () => {
+  const deps = { ...sweepDeps(database.prisma, temporal.client, taskQueue), orchestration: { runsPerExecution: 2 } };
+  const config = tinySweepConfig({ name: 'continue-as-new', thresholds: [0.01], strengths: { values: [1e-9, 2e-9, 3e-9, 4e-9, 5e-9] }, training: { steps: 2, batchSize: 16, evalEvery: 2, checkpointEvery: 2 } });
+  const { sweepId } = await startSweep(deps, config);
+  const result = await waitForSweep(deps, sweepId);
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 5, failed: 0, cancelled: 0 });
+  assert.equal(await database.prisma.run.count({ where: { sweepId, status: 'completed' } }), 5);
+  const executions = async () => {
+    let count = 0;
+    for await (const _execution of temporal.client.workflow.list({ query: `WorkflowId = '${sweepId}'` })) count += 1;
+    return count;
+  };
+  // 2 + 2 + 1 points: three executions of one workflow id.
+  await waitUntil('three executions to be listed', async () => ((await executions()) === 3 ? true : undefined), 10_000);
+  assert.equal((await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
+});

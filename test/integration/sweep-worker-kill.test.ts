@@ -64,3 +64,43 @@ test('a worker killed mid-run: the run resumes from its checkpoint on the other 
   assert.ok(resumedFrom >= victim.checkpointStep, `resumed after step ${resumedFrom}, checkpoint was at ${victim.checkpointStep}`);
   assert.equal(resumedFrom % 5, 0, 'resumed from a checkpoint boundary');
 });
+
+test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and the run resumes there', async () => {
+  const isLive = (worker: WorkerProcess) => worker.child.exitCode === null && worker.child.signalCode === null;
+  // Two live workers: one to stop, one to take the run over.
+  while (workers.filter(isLive).length < 2) workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }));
+  const live = workers.filter(isLive);
+  await Promise.all(live.map((worker) => worker.ready));
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const steps = 150;
+  // No periodic checkpoint before the end: any checkpoint must come from the graceful shutdown.
+  const config = tinySweepConfig({
+    name: 'sigterm',
+    thresholds: [0.01],
+    strengths: { values: [1e-7] },
+    training: { steps, batchSize: 16, evalEvery: 50, checkpointEvery: 1000 },
+  });
+  const { sweepId } = await startSweep(deps, config);
+  const { step: reached, worker: stopping } = await waitUntil('the run to heartbeat past step 3', async () => {
+    const progress = await querySweepProgress(deps, sweepId);
+    const run = progress?.runs[0];
+    if (!run?.live || run.live.step < 3 || run.live.step > steps / 2) return undefined;
+    const row = await database.prisma.run.findUniqueOrThrow({ where: { id: run.runId } });
+    const worker = live.find((candidate) => row.workerIdentity?.endsWith(`:${candidate.pid}`));
+    return worker ? { step: run.live.step, worker } : undefined;
+  });
+  stopping.child.kill('SIGTERM');
+  const [exitCode] = (await stopping.exited) as [number | null];
+  assert.equal(exitCode, 0, `graceful exit; stderr:\n${stopping.stderr()}`);
+
+  const result = await waitForSweep(deps, sweepId);
+  assert.equal(result.status, 'completed');
+  const progress = await querySweepProgress(deps, sweepId);
+  const resumedFrom = progress!.runs[0]!.result!.resumedFromStep!;
+  assert.ok(resumedFrom >= reached, `resumed after step ${resumedFrom}; the heartbeat had reached ${reached}`);
+  const run = await database.prisma.run.findFirstOrThrow({ where: { sweepId } });
+  assert.equal(run.status, 'completed');
+  assert.equal(run.attempt, 2);
+  const curve = await database.prisma.curvePoint.findMany({ where: { runId: run.id }, select: { step: true }, orderBy: { step: 'asc' } });
+  assert.deepEqual(curve.map((point) => point.step), Array.from({ length: steps }, (_, i) => i + 1));
+});

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -97,16 +97,33 @@ async function removeOldBuilds(keep: string): Promise<void> {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lock left by a process that died (killed test run) must not block the next run. */
+async function isStaleLock(): Promise<boolean> {
+  const ownerPid = Number(await readFile(path.join(LOCK_DIR, 'pid'), 'utf8').catch(() => ''));
+  if (ownerPid > 0) return !isAlive(ownerPid);
+  const lockAgeMs = Date.now() - (await stat(LOCK_DIR).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+  return lockAgeMs > STALE_LOCK_MS;
+}
+
 async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
   await mkdir(path.dirname(LOCK_DIR), { recursive: true });
   for (;;) {
     try {
       await mkdir(LOCK_DIR);
+      await writeFile(path.join(LOCK_DIR, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const lockAgeMs = Date.now() - (await stat(LOCK_DIR).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (lockAgeMs > STALE_LOCK_MS) await rm(LOCK_DIR, { recursive: true, force: true });
+      if (await isStaleLock()) await rm(LOCK_DIR, { recursive: true, force: true });
       else await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
@@ -136,8 +153,9 @@ function runBuild(distDir: string): Promise<void> {
   });
 }
 
-/** Builds web/ unless a build of the same sources exists. Returns its dist dir (relative to web/). */
-export async function ensureWebAppBuilt(): Promise<{ distDir: string; built: boolean; seconds: number }> {
+type BuildResult = { distDir: string; built: boolean; seconds: number };
+
+async function buildUnlessCurrent(): Promise<BuildResult> {
   const startedMs = performance.now();
   return withBuildLock(async () => {
     const distDir = distDirFor(await sourceHash());
@@ -149,6 +167,19 @@ export async function ensureWebAppBuilt(): Promise<{ distDir: string; built: boo
     await removeOldBuilds(distPath);
     return { distDir, built: true, seconds: seconds() };
   });
+}
+
+let buildOfThisProcess: Promise<BuildResult> | undefined;
+
+/**
+ * Builds web/ unless a build of the same sources exists; returns its dist dir (relative to web/).
+ * Decided once per process: every server a test file starts serves the same build, even when
+ * someone edits the sources meanwhile.
+ */
+export function ensureWebAppBuilt(): Promise<BuildResult> {
+  buildOfThisProcess ??= buildUnlessCurrent();
+  buildOfThisProcess.catch(() => (buildOfThisProcess = undefined));
+  return buildOfThisProcess;
 }
 
 export interface WebAppOptions {

@@ -57,6 +57,7 @@ function relativeError(actual: Float32Array, expected: Float32Array): number {
 
 /** Runs all cases on wasm, then on cpu; returns the failures (empty when all agree). */
 async function compareWithCpu(cases: KernelCase[]): Promise<string[]> {
+  const buffersBefore = tf.engine().backend.numDataIds();
   const wasmResults = cases.map((c) => {
     try {
       return runCase(c);
@@ -64,8 +65,10 @@ async function compareWithCpu(cases: KernelCase[]): Promise<string[]> {
       return error as Error;
     }
   });
+  // Composite kernels allocate intermediates outside tfjs's bookkeeping: all must be released.
+  const leakedBuffers = tf.engine().backend.numDataIds() - buffersBefore;
   await tf.setBackend('cpu');
-  const failures: string[] = [];
+  const failures: string[] = leakedBuffers === 0 ? [] : [`${leakedBuffers} wasm buffers leaked`];
   try {
     cases.forEach((c, i) => {
       const actual = wasmResults[i]!;
@@ -271,7 +274,7 @@ test('depthwise input and filter gradients match the cpu backend (multipliers 1-
   assert.deepEqual(await compareWithCpu(cases), []);
 });
 
-test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops and Identity overrides match the cpu backend', async () => {
+test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops, Identity and Cast overrides match the cpu backend', async () => {
   const cases: KernelCase[] = [];
   const tileCases: [number[], number[]][] = [
     [[1, 1, 1, 5], [3, 4, 2, 1]],
@@ -343,5 +346,7 @@ test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops and Identity override
     }
   });
   cases.push({ label: 'Identity', kernel: 'Identity', inputs: { x: input([3, 4, 5], 700) }, attrs: {} });
+  cases.push({ label: 'Cast to float32', kernel: 'Cast', inputs: { x: input([3, 4, 5], 701) }, attrs: { dtype: 'float32' } });
+  cases.push({ label: 'Cast to int32', kernel: 'Cast', inputs: { x: input([3, 4, 5], 702) }, attrs: { dtype: 'int32' } });
   assert.deepEqual(await compareWithCpu(cases), []);
 });

@@ -89,6 +89,13 @@ describe('evaluate', () => {
     assert.equal(count, dataset.test.count);
     assert.equal(accuracy, expected.accuracy);
     assert.ok(Math.abs(loss - expected.loss) < 1e-5, `loss ${loss} vs ${expected.loss}`);
+
+    const firstTen = evaluate(model, dataset, 'test', { batchSize: 4, maxExamples: 10 });
+    const predictedFirstTen = tf.tidy(() =>
+      tf.argMax(model.predict(gatherBatch(dataset, dataset.test, allIndices(10)).xs) as tf.Tensor, -1).dataSync(),
+    );
+    assert.equal(firstTen.count, 10);
+    assert.equal(firstTen.accuracy, predictedFirstTen.filter((label, i) => label === dataset.test.labels[i]).length / 10);
   });
 
   it('works on a model without batch norm', () => {

@@ -1,6 +1,7 @@
 'use client';
 
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
+import type { KeyboardEvent } from 'react';
+import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
 import type { CostAxis, Front, FrontPoint, RetrainedPoint } from '../hooks/dashboard-types.ts';
 import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength } from './format.ts';
 import { PointSymbol, THRESHOLD_SHAPES, type MarkerShape } from './PointSymbol.tsx';
@@ -30,11 +31,50 @@ interface GraphParetoFrontProps {
   onOpen: (point: ChartPoint) => void;
 }
 
+/** One marker's data; its look and handlers travel with it so one module-level renderer draws all. */
 interface Datum {
   cost: number;
   accuracy: number;
   key: string;
   chartPoint: ChartPoint;
+  marker: { shape: MarkerShape; fill: string; outline: string; radius: number; active: boolean; label: string };
+  onActivate: (point: ChartPoint) => void;
+  onOpen: (point: ChartPoint) => void;
+}
+
+function renderMarker(shapeProps: { cx?: number; cy?: number; payload?: Datum }) {
+  const { cx, cy, payload } = shapeProps;
+  if (cx === undefined || cy === undefined || !payload || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
+  const { marker, chartPoint, onActivate, onOpen } = payload;
+  return (
+    <g
+      className={marker.active ? 'front-marker active' : 'front-marker'}
+      data-point-key={payload.key}
+      aria-label={marker.label}
+      onMouseEnter={() => onActivate(chartPoint)}
+      onClick={() => onOpen(chartPoint)}
+    >
+      <PointSymbol
+        shape={marker.shape}
+        cx={cx}
+        cy={cy}
+        size={marker.active ? marker.radius * 1.5 : marker.radius}
+        fill={marker.fill}
+        stroke={marker.active ? '#111827' : marker.outline}
+        strokeWidth={marker.active ? 2.5 : 1.2}
+      />
+    </g>
+  );
+}
+
+const renderNothing = () => <g />;
+
+function costOf(point: ChartPoint): number {
+  return point.kind === 'seed' ? point.cost : point.point.cost;
+}
+
+function accuracyOf(point: ChartPoint): number {
+  return point.kind === 'seed' ? point.accuracy : point.point.accuracy;
 }
 
 export function chartPointKey(point: ChartPoint): string {
@@ -44,9 +84,7 @@ export function chartPointKey(point: ChartPoint): string {
 }
 
 function describe(point: ChartPoint, axis: CostAxis): string {
-  const where = `cost ${formatCost(point.kind === 'seed' ? point.cost : point.point.cost, axis)}, accuracy ${formatAccuracy(
-    point.kind === 'seed' ? point.accuracy : point.point.accuracy,
-  )}`;
+  const where = `cost ${formatCost(costOf(point), axis)}, accuracy ${formatAccuracy(accuracyOf(point))}`;
   if (point.kind === 'seed') return `Seed network of ${point.sweepLabel}: ${where}`;
   if (point.kind === 'retrain') return `Retrained structure of run ${point.point.runId}: ${where}`;
   return `Run strength ${formatStrength(point.point.strength)}, threshold ${point.point.threshold}${
@@ -60,51 +98,33 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
   const thresholdShape = (threshold: number): MarkerShape =>
     THRESHOLD_SHAPES[Math.max(0, thresholds.indexOf(threshold)) % THRESHOLD_SHAPES.length];
 
-  const renderMarker = (shape: MarkerShape, fill: string, outline: string, radius: number) =>
-    function Marker(shapeProps: { cx?: number; cy?: number; payload?: Datum }) {
-      const { cx, cy, payload } = shapeProps;
-      if (cx === undefined || cy === undefined || !payload || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
-      const active = payload.key === activeKey;
-      return (
-        <g
-          className="front-marker"
-          data-point-key={payload.key}
-          tabIndex={0}
-          role="button"
-          aria-label={describe(payload.chartPoint, costAxis)}
-          onMouseEnter={() => onActivate(payload.chartPoint)}
-          onFocus={() => onActivate(payload.chartPoint)}
-          onClick={() => onOpen(payload.chartPoint)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' || event.key === ' ') {
-              event.preventDefault();
-              onOpen(payload.chartPoint);
-            }
-          }}
-        >
-          <PointSymbol
-            shape={shape}
-            cx={cx}
-            cy={cy}
-            size={active ? radius * 1.5 : radius}
-            fill={fill}
-            stroke={active ? '#111827' : outline}
-            strokeWidth={active ? 2.5 : 1.2}
-          />
-        </g>
-      );
+  const datum = (chartPoint: ChartPoint, cost: number, accuracy: number, look: Omit<Datum['marker'], 'active' | 'label'>): Datum => {
+    const key = chartPointKey(chartPoint);
+    return {
+      cost,
+      accuracy,
+      key,
+      chartPoint,
+      marker: { ...look, active: key === activeKey, label: describe(chartPoint, costAxis) },
+      onActivate,
+      onOpen,
     };
+  };
 
-  const runData = (front: Front, sweepLabel: string, threshold: number): Datum[] =>
+  const runData = (front: Front, sweepLabel: string, color: string, threshold: number): Datum[] =>
     [
       ...front.pareto.map((point) => ({ point, onFront: true })),
       ...front.dominated.map((point) => ({ point, onFront: false })),
     ]
       .filter(({ point }) => point.threshold === threshold)
-      .map(({ point, onFront }) => {
-        const chartPoint: ChartPoint = { kind: 'run', sweepLabel, onFront, point };
-        return { cost: point.cost, accuracy: point.accuracy, key: chartPointKey(chartPoint), chartPoint };
-      });
+      .map(({ point, onFront }) =>
+        datum({ kind: 'run', sweepLabel, onFront, point }, point.cost, point.accuracy, {
+          shape: thresholdShape(threshold),
+          fill: strengthColors.colorOf(point.strength),
+          outline: color,
+          radius: 6,
+        }),
+      );
 
   const accuracies = series.flatMap(({ front }) => [
     ...front.pareto.map((p) => p.accuracy),
@@ -114,8 +134,53 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
   ]);
   const accuracyFloor = accuracies.length ? Math.max(0, Math.floor(Math.min(...accuracies) * 20) / 20 - 0.05) : 0;
 
+  // Keyboard: the chart is one tab stop; arrows walk the points by cost, Enter opens the active one.
+  // (Focusable markers would be one tab stop per point and lose focus whenever recharts redraws.)
+  const pointsByCost = series
+    .flatMap(({ front, label }) => [
+      ...front.pareto.map((point): ChartPoint => ({ kind: 'run', sweepLabel: label, onFront: true, point })),
+      ...front.dominated.map((point): ChartPoint => ({ kind: 'run', sweepLabel: label, onFront: false, point })),
+      ...front.retrained.map((point): ChartPoint => ({ kind: 'retrain', sweepLabel: label, point })),
+      ...(front.seedNetwork && front.seedNetwork.accuracy !== null
+        ? [{ kind: 'seed', sweepLabel: label, cost: front.seedNetwork.cost, accuracy: front.seedNetwork.accuracy } as ChartPoint]
+        : []),
+    ])
+    .sort((a, b) => costOf(a) - costOf(b) || accuracyOf(a) - accuracyOf(b));
+  const activeIndex = pointsByCost.findIndex((point) => chartPointKey(point) === activeKey);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (pointsByCost.length === 0) return;
+    const last = pointsByCost.length - 1;
+    const moves: Record<string, number> = {
+      ArrowRight: Math.min(last, activeIndex + 1),
+      ArrowDown: Math.min(last, activeIndex + 1),
+      ArrowLeft: Math.max(0, activeIndex - 1),
+      ArrowUp: Math.max(0, activeIndex - 1),
+      Home: 0,
+      End: last,
+    };
+    if (event.key in moves) {
+      event.preventDefault();
+      onActivate(pointsByCost[moves[event.key]]);
+    } else if ((event.key === 'Enter' || event.key === ' ') && activeIndex >= 0) {
+      event.preventDefault();
+      onOpen(pointsByCost[activeIndex]);
+    } else if (event.key === 'Escape') {
+      onActivate(null);
+    }
+  };
+
   return (
-    <div className="chart-frame" data-testid="pareto-chart">
+    <div
+      className="chart-frame"
+      data-testid="pareto-chart"
+      tabIndex={0}
+      role="group"
+      aria-label={`Pareto chart, ${pointsByCost.length} points: arrow keys move between points by cost, Enter opens the run`}
+      onKeyDown={onKeyDown}
+      onFocus={() => {
+        if (activeIndex < 0 && pointsByCost.length > 0) onActivate(pointsByCost[0]);
+      }}
+    >
       <ResponsiveContainer width="100%" height={420}>
         <ScatterChart margin={{ top: 16, right: 24, bottom: 32, left: 16 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" stroke="#d1d5db" />
@@ -146,7 +211,7 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
                 .map((point) => ({ cost: point.cost, accuracy: point.accuracy }))}
               line={{ stroke: color, strokeWidth: 2 }}
               lineJointType="stepAfter"
-              shape={() => <g />}
+              shape={renderNothing}
               isAnimationActive={false}
               className="front-step-line"
             />
@@ -156,12 +221,9 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
               <Scatter
                 key={`runs-${front.sweepId}-${threshold}`}
                 name={`${label} threshold ${threshold}`}
-                data={runData(front, label, threshold)}
+                data={runData(front, label, color, threshold)}
                 isAnimationActive={false}
-                shape={(shapeProps: { cx?: number; cy?: number; payload?: Datum }) => {
-                  const strength = shapeProps.payload?.chartPoint.kind === 'run' ? shapeProps.payload.chartPoint.point.strength : 0;
-                  return renderMarker(thresholdShape(threshold), strengthColors.colorOf(strength), color, 6)(shapeProps);
-                }}
+                shape={renderMarker}
               />
             )),
           )}
@@ -169,25 +231,42 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
             <Scatter
               key={`retrains-${front.sweepId}`}
               name={`${label} retrained`}
-              data={front.retrained.map((point) => {
-                const chartPoint: ChartPoint = { kind: 'retrain', sweepLabel: label, point };
-                return { cost: point.cost, accuracy: point.accuracy, key: chartPointKey(chartPoint), chartPoint };
-              })}
+              data={front.retrained.map((point) =>
+                datum({ kind: 'retrain', sweepLabel: label, point }, point.cost, point.accuracy, {
+                  shape: 'star',
+                  fill: '#f97316',
+                  outline: color,
+                  radius: 7,
+                }),
+              )}
               isAnimationActive={false}
-              shape={renderMarker('star', '#f97316', color, 7)}
+              shape={renderMarker}
             />
           ))}
           {series.map(({ front, label, color }) => {
             const seedNetwork = front.seedNetwork;
-            if (!seedNetwork || seedNetwork.accuracy === null) return null;
+            if (!seedNetwork) return null;
+            if (seedNetwork.accuracy === null) {
+              // Accuracy of the full-width seed was not measured: mark at least where its cost lies.
+              return (
+                <ReferenceLine
+                  key={`seed-${front.sweepId}`}
+                  x={seedNetwork.cost}
+                  stroke={color}
+                  strokeDasharray="6 4"
+                  ifOverflow="extendDomain"
+                  label={{ value: `${label}: seed network`, position: 'insideTopLeft', fill: '#374151', fontSize: 12 }}
+                />
+              );
+            }
             const chartPoint: ChartPoint = { kind: 'seed', sweepLabel: label, cost: seedNetwork.cost, accuracy: seedNetwork.accuracy };
             return (
               <Scatter
                 key={`seed-${front.sweepId}`}
                 name={`${label} seed network`}
-                data={[{ cost: seedNetwork.cost, accuracy: seedNetwork.accuracy, key: chartPointKey(chartPoint), chartPoint }]}
+                data={[datum(chartPoint, seedNetwork.cost, seedNetwork.accuracy, { shape: 'ring', fill: 'none', outline: color, radius: 9 })]}
                 isAnimationActive={false}
-                shape={renderMarker('ring', 'none', color, 9)}
+                shape={renderMarker}
               />
             );
           })}

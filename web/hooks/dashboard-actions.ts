@@ -2,7 +2,8 @@
 
 import type { ConfigProblem, SweepConfigInput } from '../../src/sweep/config.ts';
 import type { FieldProblem } from '../../src/client/wire.ts';
-import { dashboardClient, DashboardApiError } from './dashboardClient.ts';
+import { MorphSweepApiError } from '../../src/client/index.ts';
+import { dashboardClient, postSession } from './dashboardClient.ts';
 
 /**
  * The dashboard's writes. Each answers an outcome the form can show instead of throwing, because a
@@ -16,7 +17,7 @@ function failureOf(error: unknown): Failure {
 }
 
 /** A 422's field problems, wherever the API put them (`details.problems` or `details` itself). */
-function problemsOf(error: DashboardApiError): ConfigProblem[] {
+function problemsOf(error: MorphSweepApiError): ConfigProblem[] {
   const details = error.details as { problems?: FieldProblem[] } | FieldProblem[] | undefined;
   const list = Array.isArray(details) ? details : details?.problems;
   return Array.isArray(list) ? list.map(({ path, message }) => ({ path, message })) : [];
@@ -29,7 +30,7 @@ export async function createSweep(
     const { sweepId } = await dashboardClient.createSweep(config);
     return { ok: true, sweepId };
   } catch (error) {
-    if (error instanceof DashboardApiError) {
+    if (error instanceof MorphSweepApiError) {
       const problems = problemsOf(error);
       return { ok: false, problems, message: problems.length > 0 ? undefined : error.message };
     }
@@ -51,7 +52,7 @@ export async function startRetrain(
   choice: { widthMultiplier?: number; targetCost?: number },
 ): Promise<{ ok: true; retrainId: string } | Failure> {
   try {
-    const { retrainId } = await dashboardClient.startRetrain(runId, choice);
+    const { retrainId } = await dashboardClient.retrain(runId, choice);
     return { ok: true, retrainId };
   } catch (error) {
     return failureOf(error);
@@ -60,7 +61,7 @@ export async function startRetrain(
 
 export async function signIn(token: string): Promise<{ ok: true } | Failure> {
   try {
-    await dashboardClient.signIn(token);
+    await postSession(token);
     return { ok: true };
   } catch (error) {
     return failureOf(error);

@@ -10,5 +10,5 @@ const LIST_LIMIT = 100;
 
 /** The newest sweeps (the API's first page). */
 export function useSweeps(): Resource<SweepSummary[]> {
-  return useResource('sweeps', async () => (await dashboardClient.listSweeps(LIST_LIMIT)).items, { refreshMs: LIST_REFRESH_MS });
+  return useResource('sweeps', async () => (await dashboardClient.listSweeps({ limit: LIST_LIMIT })).items, { refreshMs: LIST_REFRESH_MS });
 }

@@ -32,7 +32,7 @@ export function demoSweepConfig(steps: number): SweepConfigInput {
     network: { name: 'reference-cnn' },
     regularizer: { algorithm: 'gamma', cost: 'flops' },
     thresholds: [0.01, 0.1],
-    strengths: { grid: { decades: 2, perDecade: 1 } },
+    strengths: { grid: { decades: 1, perDecade: 1 } },
     training: { steps, batchSize: 32, learningRate: 0.05, optimizer: 'momentum', evalEvery: Math.max(1, Math.floor(steps / 4)), checkpointEvery: Math.max(1, Math.floor(steps / 4)) },
     seeds: [0],
     concurrency: DEMO_WORKERS,
@@ -99,7 +99,7 @@ function chooseRetrainPoint(front: FrontPointView[], targetCost: number | undefi
   return { point: front[0]!, targetCost: front[0]!.cost };
 }
 
-function spawnWorker(taskQueue: string, databaseUrl: string, address: string, namespace: string): ChildProcess {
+export function spawnWorker(taskQueue: string, databaseUrl: string, address: string, namespace: string, stderr: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
   return spawn(process.execPath, [BIN_PATH, 'worker', '--task-queue', taskQueue, '--concurrency', '1'], {
     env: {
       ...process.env,
@@ -108,12 +108,14 @@ function spawnWorker(taskQueue: string, databaseUrl: string, address: string, na
       TEMPORAL_NAMESPACE: namespace,
       // Two workers share the machine's cores; oversubscribed thread pools only slow both down.
       MORPHSWEEP_THREADS: process.env.MORPHSWEEP_THREADS ?? '1',
+      // Worker lifecycle lines would bury the demo's own progress.
+      MORPHSWEEP_LOG_LEVEL: process.env.MORPHSWEEP_LOG_LEVEL ?? 'WARN',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', stderr],
   });
 }
 
-async function stopWorkers(workers: ChildProcess[]): Promise<void> {
+export async function stopWorkers(workers: ChildProcess[]): Promise<void> {
   await Promise.all(
     workers.map(async (worker) => {
       if (worker.exitCode !== null || worker.signalCode !== null) return;

@@ -1,7 +1,7 @@
 import { completedRunsOfSweep } from '../../db/repositories/runs.ts';
 import { getSweep } from '../../db/repositories/sweeps.ts';
 import type { PrismaClient } from '../../db/client.ts';
-import { COST_KINDS, type CostKind } from '../../sweep/config.ts';
+import { type CostKind } from '../../sweep/config.ts';
 import { costOf, paretoFront } from '../../sweep/pareto.ts';
 import { aliveWidthsOf } from '../structure-widths.ts';
 import { createOutput, formatNumber, formatTable } from '../output.ts';

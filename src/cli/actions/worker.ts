@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { createPrismaClient } from '../../db/client.ts';
 import { initEngine } from '../../engine/index.ts';
 import { connectWorkerConnection, temporalConfigFromEnv } from '../../temporal/connection.ts';
@@ -15,6 +16,7 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
   if (!databaseUrl) {
     throw new UsageError('a worker needs DATABASE_URL (the PostgreSQL the sweeps are stored in), e.g. DATABASE_URL=postgresql://user:pass@host:5432/morphsweep');
   }
+  Runtime.install({ logger: new DefaultLogger(logLevelFromEnv()) });
   const engine = await initEngine();
   const connection = await connectWorkerConnection(temporalConfigFromEnv());
   const prisma = createPrismaClient(databaseUrl);
@@ -44,3 +46,12 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
   }
 }
 
+
+const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** MORPHSWEEP_LOG_LEVEL: the Temporal SDK's log level for this worker (default INFO). */
+function logLevelFromEnv(): LogLevel {
+  const level = (process.env.MORPHSWEEP_LOG_LEVEL?.trim().toUpperCase() || 'INFO') as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`MORPHSWEEP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${process.env.MORPHSWEEP_LOG_LEVEL}"`);
+  return level;
+}

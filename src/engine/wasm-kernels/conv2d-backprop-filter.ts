@@ -63,9 +63,13 @@ function conv2dBackpropFilter(args: {
   return writeFloat32(backend, attrs.filterShape, Float32Array.from(sums));
 }
 
+/** Pixels gathered together: their source pixels stay in L1 while every channel row is written. */
+const pixelsPerTile = 64;
+
 /**
  * patches[(kh, kw, i), q] = x[n, y*s + kh - padTop, x*s + kw - padLeft, i] for the q-th pixel
- * (n, y, x) from `firstPixel` on, zero outside x. Reads x's channels contiguously.
+ * (n, y, x) from `firstPixel` on, zero outside x. Works in tiles of pixels so that the scattered
+ * reads of x are reused across channels and the writes are runs, not one element per row.
  */
 function gatherTransposedPatches(
   xValues: Float32Array,
@@ -75,27 +79,33 @@ function gatherTransposedPatches(
   chunkPixels: number,
 ): void {
   const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const sourceOffsets = new Int32Array(pixelsPerTile);
   for (let kh = 0; kh < info.filterHeight; kh++) {
     for (let kw = 0; kw < info.filterWidth; kw++) {
       const rowStart = (kh * info.filterWidth + kw) * inChannels * chunkPixels;
       let n = Math.floor(firstPixel / (outHeight * outWidth));
       let y = Math.floor(firstPixel / outWidth) % outHeight;
       let xo = firstPixel % outWidth;
-      for (let q = 0; q < chunkPixels; q++) {
-        const row = y * strideHeight + kh - info.padInfo.top;
-        const col = xo * strideWidth + kw - info.padInfo.left;
-        const target = rowStart + q;
-        if (row < 0 || row >= inHeight || col < 0 || col >= inWidth) {
-          for (let i = 0; i < inChannels; i++) patches[target + i * chunkPixels] = 0;
-        } else {
-          const source = ((n * inHeight + row) * inWidth + col) * inChannels;
-          for (let i = 0; i < inChannels; i++) patches[target + i * chunkPixels] = xValues[source + i]!;
+      for (let tileStart = 0; tileStart < chunkPixels; tileStart += pixelsPerTile) {
+        const tilePixels = Math.min(pixelsPerTile, chunkPixels - tileStart);
+        for (let t = 0; t < tilePixels; t++) {
+          const row = y * strideHeight + kh - info.padInfo.top;
+          const col = xo * strideWidth + kw - info.padInfo.left;
+          const inside = row >= 0 && row < inHeight && col >= 0 && col < inWidth;
+          sourceOffsets[t] = inside ? ((n * inHeight + row) * inWidth + col) * inChannels : -1;
+          if (++xo === outWidth) {
+            xo = 0;
+            if (++y === outHeight) {
+              y = 0;
+              n++;
+            }
+          }
         }
-        if (++xo === outWidth) {
-          xo = 0;
-          if (++y === outHeight) {
-            y = 0;
-            n++;
+        for (let i = 0; i < inChannels; i++) {
+          const target = rowStart + i * chunkPixels + tileStart;
+          for (let t = 0; t < tilePixels; t++) {
+            const source = sourceOffsets[t]!;
+            patches[target + t] = source < 0 ? 0 : xValues[source + i]!;
           }
         }
       }

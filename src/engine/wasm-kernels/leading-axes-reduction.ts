@@ -1,7 +1,7 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapView, runOriginal } from './toolkit.ts';
+import { heapView, release, runOriginal } from './toolkit.ts';
 
 /**
  * Sum and Mean over leading axes (batch-norm statistics and their gradients reduce [N, H, W, C]
@@ -23,13 +23,19 @@ function reduceLeadingAxes(kernelName: typeof Sum | typeof Mean) {
     const outShape = attrs.keepDims
       ? backend_util.expandShapeToKeepDim(x.shape.slice(axes.length), axes)
       : x.shape.slice(axes.length);
+    // Batch-norm statistics reduce [N, H, W, C] over N, H, W: XNNPACK's average pooling does the
+    // H*W part (SIMD, threaded), leaving N rows for the loop below.
+    const pooled = axes.length === 3 && x.shape.length === 4 ? averageOverSpace(backend, x) : undefined;
+    const input = pooled ?? x;
+    const inputRows = pooled === undefined ? rows : x.shape[0]!;
+    const rowScale = pooled === undefined ? 1 : x.shape[1]! * x.shape[2]!;
     const out = backend.makeOutput(outShape, 'float32');
-    const values = heapView(backend, x);
+    const values = heapView(backend, input);
     // float64 accumulators: rows can number in the hundreds of thousands.
     const sums = new Float64Array(rowLength);
     // Four rows per pass: a quarter of the accumulator loads and stores.
     let row = 0;
-    for (; row + 4 <= rows; row += 4) {
+    for (; row + 4 <= inputRows; row += 4) {
       const r0 = row * rowLength;
       const r1 = r0 + rowLength;
       const r2 = r1 + rowLength;
@@ -38,15 +44,22 @@ function reduceLeadingAxes(kernelName: typeof Sum | typeof Mean) {
         sums[i] += values[r0 + i]! + values[r1 + i]! + (values[r2 + i]! + values[r3 + i]!);
       }
     }
-    for (; row < rows; row++) {
+    for (; row < inputRows; row++) {
       const start = row * rowLength;
       for (let i = 0; i < rowLength; i++) sums[i] += values[start + i]!;
     }
-    const scale = kernelName === Mean ? 1 / rows : 1;
+    if (pooled !== undefined) release(backend, pooled);
+    const scale = (kernelName === Mean ? 1 / rows : 1) * rowScale;
     const target = heapView(backend, out);
     for (let i = 0; i < rowLength; i++) target[i] = sums[i]! * scale;
     return out;
   };
+}
+
+/** [N, H, W, C] -> [N, 1, 1, C] means over each image. */
+function averageOverSpace(backend: BackendWasm, x: TensorInfo): TensorInfo {
+  const window = [x.shape[1]!, x.shape[2]!];
+  return runOriginal(backend, 'AvgPool', { x }, { filterSize: window, strides: window, pad: 'valid' });
 }
 
 export const sumConfig: KernelConfig = {

@@ -5,7 +5,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
-import { identityConfig } from './identity.ts';
+import { castConfig, identityConfig } from './buffer-sharing.ts';
 import { meanConfig, sumConfig } from './leading-axes-reduction.ts';
 import { rowBroadcastBinaryConfigs } from './row-broadcast-binary.ts';
 import { tileConfig } from './tile.ts';
@@ -26,11 +26,12 @@ const fasterKernels: KernelConfig[] = [
   sumConfig,
   meanConfig,
   identityConfig,
+  castConfig,
   ...rowBroadcastBinaryConfigs,
 ];
 
 /** The originals our kernels are composed from; captured before any of them is overridden. */
-const buildingBlocks = ['Conv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'Transpose', 'Reshape', 'Fill'];
+const buildingBlocks = ['Conv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'AvgPool', 'Transpose', 'Reshape', 'Fill'];
 
 export const registeredKernelNames = [...missingKernels, ...fasterKernels].map((config) => config.kernelName);
 

@@ -57,10 +57,33 @@ export async function readJsonBody(request: Request, options: { emptyValue?: unk
   } catch {
     throw new ApiError(400, 'invalid_json', 'request body is not valid UTF-8; send UTF-8 encoded JSON');
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw new ApiError(400, 'invalid_json', `request body is not valid JSON (${(error as Error).message}); fix the JSON syntax`);
+  }
+  rejectNulCharacters(body, 'body');
+  return body;
+}
+
+/** Paths of strings (and object keys) holding U+0000, which PostgreSQL text cannot store. */
+function nulPaths(value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path.join('.')] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key.includes('\u0000') ? [[...path, key].join('.')] : nulPaths(inner, [...path, key]),
+  );
+}
+
+/** 422 when any string in the input contains a NUL character; checked before anything reaches the store. */
+export function rejectNulCharacters(input: unknown, where: 'body' | 'query'): void {
+  const paths = nulPaths(input);
+  if (paths.length > 0) {
+    throw validationFailed(
+      where,
+      paths.map((path) => ({ path, message: 'must not contain NUL characters (\\u0000)' })),
+    );
   }
 }
 
@@ -96,5 +119,6 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
     query[key] = value;
   }
   if (repeated.length > 0) throw validationFailed('query', repeated);
+  rejectNulCharacters(query, 'query');
   return parseWith(schema, query, 'query');
 }

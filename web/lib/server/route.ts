@@ -57,6 +57,10 @@ export function apiRoute<P extends RouteParams = RouteParams>(
     try {
       if (options.auth !== false) await authenticate(request);
       const params = context?.params ? await context.params : ({} as P);
+      if (Object.values(params).some((value) => String(value).includes('\u0000'))) {
+        // No stored id contains NUL, and PostgreSQL would refuse to even compare one.
+        throw new ApiError(404, 'not_found', 'no resource has an id containing a NUL character');
+      }
       return await handler(request, params);
     } catch (error) {
       const known = asApiError(error);

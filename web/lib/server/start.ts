@@ -28,6 +28,8 @@ export interface WebServerHandle {
   stop(): Promise<void>;
 }
 
+const UNSUPPORTED_METHODS = new Set(['TRACE', 'TRACK', 'CONNECT']);
+
 export class WebServerStartError extends Error {
   override name = 'WebServerStartError';
 }
@@ -76,6 +78,12 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const server = http.createServer((req, res) => {
+    if (UNSUPPORTED_METHODS.has(req.method ?? '')) {
+      // Next's request handling throws on these (a 500); they are simply not allowed here.
+      res.writeHead(405, { 'content-type': 'application/json', allow: 'GET, POST, DELETE' });
+      res.end(JSON.stringify({ error: { code: 'method_not_allowed', message: `${req.method} is not supported; use GET, POST or DELETE` } }));
+      return;
+    }
     // Connections accepted while Next prepares wait for it rather than being dropped.
     ready.then(() => handle!(req, res)).catch((error) => {
       console.error('[web] request failed:', error);

@@ -1,0 +1,61 @@
+/**
+ * Sweep throughput on this machine: the demo sweep (Fashion-MNIST, 3 strengths x 2 thresholds)
+ * run end to end with 1 and then 2 worker processes, as runs per hour, side by side in one run.
+ *
+ *   node --import tsx test/support/with-services.ts -- node --import tsx bench/sweep-throughput.ts [steps]
+ * (or with DATABASE_URL and TEMPORAL_ADDRESS set). Default: the demo's 120 steps per run.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { demoSweepConfig, spawnWorker, stopWorkers } from '../src/cli/actions/demo.ts';
+import { createPrismaClient } from '../src/db/client.ts';
+import { temporalConfigFromEnv } from '../src/temporal/connection.ts';
+import { startSweep, waitForSweep } from '../src/temporal/sweeps.ts';
+import { createTestDatabase } from '../test/support/database.ts';
+
+const steps = Number(process.argv[2] ?? 120);
+const database = process.env.DATABASE_URL
+  ? { url: process.env.DATABASE_URL, prisma: createPrismaClient(process.env.DATABASE_URL), drop: async () => {} }
+  : await createTestDatabase();
+const temporalConfig = temporalConfigFromEnv();
+const connection = await Connection.connect({ address: temporalConfig.address });
+const client = new Client({ connection, namespace: temporalConfig.namespace });
+
+async function runsPerHour(workerCount: number): Promise<{ runs: number; seconds: number; perHour: number }> {
+  const taskQueue = `bench-throughput-${workerCount}-${process.pid}`;
+  const workers = Array.from({ length: workerCount }, () => spawnWorker(taskQueue, database.url, temporalConfig.address, temporalConfig.namespace, 'pipe'));
+  try {
+    // Timing starts once every worker polls: process start-up is not sweep throughput.
+    await Promise.all(workers.map((worker) => waitForPolling(worker.stderr!)));
+    const started = performance.now();
+    const { sweepId } = await startSweep({ prisma: database.prisma, client, taskQueue }, { ...demoSweepConfig(steps), concurrency: workerCount });
+    const result = await waitForSweep({ client }, sweepId);
+    const seconds = (performance.now() - started) / 1000;
+    return { runs: result.counts.completed, seconds, perHour: (result.counts.completed / seconds) * 3600 };
+  } finally {
+    await stopWorkers(workers);
+  }
+}
+
+/** Resolves when the worker says it polls; its stderr keeps being drained afterwards. */
+function waitForPolling(stderr: NodeJS.ReadableStream): Promise<void> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    stderr.on('data', (chunk) => {
+      seen += String(chunk);
+      if (seen.includes('polling task queue')) resolve();
+    });
+    stderr.on('end', () => reject(new Error(`worker exited before polling:\n${seen}`)));
+  });
+}
+
+try {
+  const one = await runsPerHour(1);
+  const two = await runsPerHour(2);
+  console.log(`demo sweep, ${steps} steps per run (this machine; timings are noisy when it is shared)`);
+  console.log(`1 worker:  ${one.runs} runs in ${one.seconds.toFixed(1)} s -> ${one.perHour.toFixed(0)} runs/hour`);
+  console.log(`2 workers: ${two.runs} runs in ${two.seconds.toFixed(1)} s -> ${two.perHour.toFixed(0)} runs/hour`);
+  console.log(`speed-up 2 vs 1 workers: ${(two.perHour / one.perHour).toFixed(2)}x`);
+} finally {
+  await connection.close();
+  await database.drop();
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
+import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
+import { startInProcessWorker, TINY_DATASET } from '../integration/sweep-harness.ts';
+import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
+
+/**
+ * The whole dashboard flow on real parts: a sweep created from the form runs on Temporal with a real
+ * worker training TF.js on a tiny synthetic dataset, its points appear on the open page without a
+ * reload, a point opens its run, a retrain started there finishes and shows on the front.
+ * The app runs in the loopback no-auth mode (MORPHSWEEP_AUTH=off on 127.0.0.1).
+ */
+
+const SWEEP_TIMEOUT_MS = 240_000;
+
+let database: TestDatabase;
+let worker: { stop(): Promise<void> };
+let app: RunningWebApp;
+let browser: DashboardBrowser;
+
+before(async () => {
+  database = await createTestDatabase();
+  const taskQueue = uniqueTaskQueue('e2e-flow');
+  worker = await startInProcessWorker(database.prisma, taskQueue, 2);
+  const temporal = testTemporal();
+  app = await startWebApp({
+    databaseUrl: database.url,
+    env: {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      MORPHSWEEP_TASK_QUEUE: taskQueue,
+      MORPHSWEEP_AUTH: 'off',
+      MORPHSWEEP_SSE_POLL_MS: '300',
+    },
+  });
+  browser = await openDashboardBrowser({ baseUrl: app.url, artifactPrefix: 'flow' });
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  await worker?.stop();
+  await database?.drop();
+});
+
+test('create a sweep from the form, watch its points appear, retrain one and see it on the front', { timeout: 2 * SWEEP_TIMEOUT_MS }, async () => {
+  const { page } = browser;
+  await page.goto('/');
+  await page.getByRole('link', { name: 'New sweep' }).first().click();
+  await page.getByLabel('Name').fill('e2e flow sweep');
+  await page.getByLabel('Dataset').fill(TINY_DATASET);
+  await page.getByLabel('Seed width multiplier').fill('0.25');
+  await page.getByLabel('Alive thresholds').fill('0.01');
+  await page.getByLabel('Explicit list').check();
+  await page.getByLabel('Strengths', { exact: true }).fill('1e-7, 1e-5');
+  await page.getByLabel('Length', { exact: true }).fill('40');
+  await page.getByLabel('Batch size').fill('16');
+  await page.getByLabel('Learning rate (fixed)').fill('0.05');
+  await page.getByLabel('Evaluate every (steps)').fill('10');
+  await page.getByLabel('Checkpoint every (steps)').fill('10');
+  await page.getByLabel('Concurrent runs').fill('2');
+  await browser.screenshot('new-sweep-form');
+  await page.getByRole('button', { name: 'Start sweep' }).click();
+
+  await page.waitForURL(/\/sweeps\/(?!new)[^/?]+$/);
+  const sweepId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+  await page.getByRole('heading', { name: 'e2e flow sweep' }).waitFor();
+  const runMarkers = page.locator('[data-point-key^="run:"]');
+  const markersAtFirstSight = await runMarkers.count();
+
+  // No reload from here on: the page must pick progress and finished runs up by itself.
+  let sawTrainingTable = false;
+  const deadline = Date.now() + SWEEP_TIMEOUT_MS;
+  while ((await runMarkers.count()) < 2) {
+    assert.ok(Date.now() < deadline, 'the sweep\'s two points did not appear on the open page');
+    if (!sawTrainingTable && (await page.getByTestId('live-runs').isVisible())) {
+      sawTrainingTable = true;
+      await browser.screenshot('sweep-running');
+    }
+    await page.waitForTimeout(250);
+  }
+  await page.locator('.status-badge[data-status="completed"]').first().waitFor({ timeout: SWEEP_TIMEOUT_MS });
+  assert.ok(markersAtFirstSight < 2, `the sweep had finished before its page showed (${markersAtFirstSight} points): nothing proved live updates`);
+  // The seed network is a ring when its accuracy was measured, else a dashed line at its cost.
+  const seedMarks =
+    (await page.locator('[data-point-key^="seed:"]').count()) +
+    (await page.locator('[data-testid="pareto-chart"] svg text').filter({ hasText: 'seed network' }).count());
+  assert.equal(seedMarks, 1, 'the seed network is drawn');
+  assert.equal(await page.locator('[data-testid="front-table"] tbody tr[data-run-id]').count(), 2);
+  await browser.screenshot('sweep-finished');
+
+  const firstRun = runMarkers.first();
+  const runId = (await firstRun.getAttribute('data-point-key'))!.slice('run:'.length);
+  await firstRun.click();
+  await page.waitForURL(`**/runs/${encodeURIComponent(runId)}`);
+  await page.locator('[data-testid="curve-taskLoss"] .recharts-line path.recharts-curve').waitFor();
+  await page.getByRole('table', { name: 'Channels per layer' }).waitFor();
+
+  await page.getByLabel('Width multiplier').check();
+  await page.getByLabel(/Multiplier/).fill('1.5');
+  await page.getByRole('button', { name: 'Retrain' }).click();
+  const retrainRow = page.locator('[data-testid="retrain-table"] tr[data-retrain-id]');
+  await retrainRow.first().waitFor();
+  assert.match(await retrainRow.first().innerText(), /width × 1\.5/);
+  await page.locator('[data-testid="retrain-table"] tr[data-status="completed"]').waitFor({ timeout: SWEEP_TIMEOUT_MS });
+  const retrainId = await retrainRow.first().getAttribute('data-retrain-id');
+  assert.match(await retrainRow.first().innerText(), /\d+\.\d %/, 'a finished retrain shows its accuracy');
+  await browser.screenshot('run-retrained');
+
+  await page.getByRole('link', { name: /e2e flow sweep/ }).click();
+  await page.waitForURL(`**/sweeps/${encodeURIComponent(sweepId)}`);
+  await page.locator(`[data-point-key="retrain:${retrainId}"]`).waitFor();
+  await page.locator(`[data-point-key="retrain:${retrainId}"]`).hover();
+  await page.getByTestId('point-details').getByText('Retrained structure').waitFor();
+  await browser.screenshot('sweep-with-retrain');
+
+  assert.deepEqual(browser.problems, []);
+});

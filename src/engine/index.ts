@@ -91,7 +91,9 @@ async function loadNativeBackend(backend: keyof typeof nodePackages, threads: nu
     await import(packageName);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    const packageMissing =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && (error as Error).message.includes(`'${packageName}'`);
+    if (packageMissing) {
       return (
         `Backend '${backend}' is not available: the optional package ${packageName} is not installed ` +
         `(it downloads libtensorflow at install time). Install it, or use backend 'wasm' ` +

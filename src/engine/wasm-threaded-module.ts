@@ -59,12 +59,14 @@ export async function loadThreadedSimdModule(threads: number): Promise<WasmModul
   return module;
 }
 
+/** Writes `contents` to a per-user temp file named by its hash, reusing an identical existing one. */
 function writeOnce(baseName: string, contents: string): string {
   const hash = createHash('sha256').update(contents).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), 'morphsweep-tfjs-wasm');
+  const dir = path.join(os.tmpdir(), `morphsweep-tfjs-wasm-${os.userInfo().uid}`);
   const filePath = path.join(dir, `${hash}-${baseName}`);
-  if (existsSync(filePath)) return filePath;
-  mkdirSync(dir, { recursive: true });
+  // Code we are about to run: reuse the file only if it holds exactly what we would write.
+  if (existsSync(filePath) && readFileSync(filePath, 'utf8') === contents) return filePath;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const partial = `${filePath}.${process.pid}.partial`;
   writeFileSync(partial, contents);
   renameSync(partial, filePath);

@@ -35,6 +35,8 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
   readonly seed: number | null;
   /** Training-time samples drawn so far; drives annealing and seeding (save it to resume exactly). */
   samplesDrawn = 0;
+  /** Noise seed set by the training loop for the current step; wins over `seed` when present. */
+  private stepSeed: number | null = null;
   private logits: LayerVariable | null = null;
 
   constructor(args: LogisticSigmoidGateArgs = {}) {
@@ -60,6 +62,16 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
     return inputShape;
   }
 
+  /**
+   * Called by src/train before every training step: that step's noise then depends only on
+   * (seed, step), and annealing follows the step, so a run resumed from a checkpoint draws exactly
+   * the noise an uninterrupted run would have drawn, with no gate state to save.
+   */
+  setNoiseSeed(seed: number, step: number): void {
+    this.stepSeed = seed;
+    this.samplesDrawn = step - 1;
+  }
+
   /** The temperature used by the next training call. */
   currentTemperature(): number {
     if (this.annealingRate === null) return this.temperature;
@@ -80,7 +92,7 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
   sampleMask(): tf.Tensor1D {
     const logits = this.logitsVariable();
     const temperature = this.currentTemperature();
-    const seed = this.seed === null ? undefined : this.seed + this.samplesDrawn;
+    const seed = this.stepSeed ?? (this.seed === null ? undefined : this.seed + this.samplesDrawn);
     this.samplesDrawn += 1;
     return tf.tidy(() => {
       // Logistic(0, 1) noise by inverse CDF; the clamp keeps log() finite.

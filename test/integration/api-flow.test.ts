@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { createMorphSweepClient, MorphSweepApiError, type MorphSweepClient, type SweepStreamEvent } from '../../src/client/index.ts';
 import { createApiToken } from '../../src/db/repositories/tokens.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { quietTemporalLogs, testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
+import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
 import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
 import { startInProcessWorker } from './sweep-harness.ts';
 import { validSweepConfig } from './api-fixtures.ts';
@@ -20,18 +20,17 @@ let worker: { stop(): Promise<void> };
 let client: MorphSweepClient;
 
 before(async () => {
-  quietTemporalLogs();
   db = await createTestDatabase();
   const taskQueue = uniqueTaskQueue('api-flow');
   const { address, namespace } = testTemporal();
-  const [started] = await Promise.all([
+  // Assigned as each one starts, so that `after` stops whichever started if the other failed.
+  await Promise.all([
     startWebApp({
       databaseUrl: db.url,
       env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, MORPHSWEEP_TASK_QUEUE: taskQueue, MORPHSWEEP_SSE_POLL_MS: '200' },
-    }),
-    startInProcessWorker(db.prisma, taskQueue).then((w) => (worker = w)),
+    }).then((started) => (app = started)),
+    startInProcessWorker(db.prisma, taskQueue).then((started) => (worker = started)),
   ]);
-  app = started;
   client = createMorphSweepClient({ baseUrl: app.url, token: (await createApiToken(db.prisma, 'flow')).secret });
 });
 

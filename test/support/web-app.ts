@@ -205,6 +205,9 @@ process.stdout.write('WEB_APP_URL ' + server.url + '\\n');
 const stop = () => server.stop().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// A test process that dies without stopping its server must not leave the server behind.
+const parentPid = process.ppid;
+setInterval(() => { if (process.ppid !== parentPid) stop(); }, 1000).unref();
 `;
 
 /** Builds if needed, then starts the app on a free port through startWebServer in a child process. */

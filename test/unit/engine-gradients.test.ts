@@ -10,13 +10,29 @@ import { initEngine } from '../../src/engine/index.ts';
 
 function buildNet(): tf.LayersModel {
   const input = tf.input({ shape: [9, 10, 3] });
-  let x = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
-  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
-  x = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same', depthwiseInitializer: tf.initializers.heNormal({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ filters: 5, kernelSize: 1, kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(x) as tf.SymbolicTensor;
+  const layers = [
+    tf.layers.conv2d({
+      filters: 6,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+    }),
+    tf.layers.batchNormalization(),
+    tf.layers.reLU(),
+    tf.layers.depthwiseConv2d({
+      kernelSize: 3,
+      strides: 2,
+      depthMultiplier: 2,
+      padding: 'same',
+      depthwiseInitializer: tf.initializers.heNormal({ seed: 2 }),
+    }),
+    tf.layers.conv2d({ filters: 5, kernelSize: 1, kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }),
+    tf.layers.globalAveragePooling2d({}),
+    tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+  ];
+  const logits = layers.reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
   return tf.model({ inputs: input, outputs: logits });
 }
 

@@ -117,8 +117,16 @@ const explicitPad = [
 const padChoices: (string | number[][])[] = ['same', 'valid', explicitPad];
 
 /** Every (shape, filter, stride, pad) combination whose forward convolution is defined. */
-function convGeometries(): { shape: [number, number, number, number]; filter: [number, number]; strides: [number, number]; pad: string | number[][]; label: string }[] {
-  const geometries = [];
+interface ConvGeometry {
+  shape: [number, number, number, number];
+  filter: [number, number];
+  strides: [number, number];
+  pad: string | number[][];
+  label: string;
+}
+
+function convGeometries(): ConvGeometry[] {
+  const geometries: ConvGeometry[] = [];
   let index = 0;
   for (const shape of inputShapes) {
     for (const filter of filterSizes) {
@@ -138,7 +146,13 @@ function convGeometries(): { shape: [number, number, number, number]; filter: [n
   return geometries;
 }
 
-function outputSize(shape: number[], filter: [number, number], strides: [number, number], pad: string | number[][], dilations: [number, number] = [1, 1]) {
+function outputSize(
+  shape: number[],
+  filter: [number, number],
+  strides: [number, number],
+  pad: string | number[][],
+  dilations: [number, number] = [1, 1],
+) {
   const info = tf.backend_util.computeConv2DInfo(
     shape as [number, number, number, number],
     [filter[0], filter[1], shape[3]!, 1],

@@ -8,6 +8,7 @@ import {
   CorruptCheckpointError,
   deserializeCheckpoint,
   InvalidTrainingSetupError,
+  learnStructure,
   retrain,
   serializeCheckpoint,
   type NoiseSeededLayer,
@@ -15,6 +16,8 @@ import {
   type TrainProgress,
 } from '../../src/train/index.ts';
 import { buildReferenceCnn } from '../../src/models/reference-cnn.ts';
+import { buildSeedModel } from '../../src/models/index.ts';
+import { createNetworkRegularizer } from '../../src/morphnet/index.ts';
 import { buildTinyCnn, memoryCheckpointStore, setUpTinyTraining, weightValues } from './train-fixtures.ts';
 
 let dataset: Dataset;
@@ -104,6 +107,23 @@ describe('checkpoint resume', () => {
       assert.equal(second.testAccuracy, first.testAccuracy);
     });
   }
+
+  it('resumes a FiGS-gated network under its regularizer exactly (gate noise follows the step)', async () => {
+    const buildGated = (seed: number) =>
+      buildSeedModel('reference-cnn', { inputShape: dataset.inputShape, numClasses: dataset.numClasses, widthMultiplier: 0.25, gated: true, seed });
+    const run = async (model: tf.LayersModel, store: ReturnType<typeof memoryCheckpointStore>['store']) => {
+      const regularizer = createNetworkRegularizer(model, { algorithm: 'logistic-sigmoid', cost: 'flops' });
+      return learnStructure({ model, dataset, regularizer, strength: 1 / regularizer.cost(), ...RUN, steps: 8, checkpoint: store });
+    };
+    const uninterrupted = buildGated(1);
+    const { store, saved } = memoryCheckpointStore(4);
+    const first = await run(uninterrupted, store);
+    const resumed = buildGated(42);
+    const second = await run(resumed, memoryCheckpointStore(4, deserializeCheckpoint(serializeCheckpoint(saved[0]))).store);
+    assert.equal(second.resumedFromStep, 4);
+    assert.deepEqual(await weightValues(resumed), await weightValues(uninterrupted));
+    assert.equal(second.finalCost, first.finalCost);
+  });
 
   it('draws different batches and noise for a different seed (the comparison above can fail)', async () => {
     const [a, b] = [buildNoisyCnn(1), buildNoisyCnn(1)];

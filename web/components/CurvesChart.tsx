@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CostAxis, CurvePoint } from '../hooks/dashboard-types.ts';
-import { COST_AXIS_LABELS, formatCost } from './format.ts';
+import { COST_AXIS_LABELS, compactNumber, formatCost } from './format.ts';
 
 type CurveKey = 'taskLoss' | 'regLoss' | 'cost' | 'valAccuracy';
 
@@ -25,7 +25,7 @@ function CurvePanel(props: {
           <LineChart data={samples} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-            <YAxis tickFormatter={format} width={72} domain={['auto', 'auto']} />
+            <YAxis tickFormatter={format} width={92} domain={['auto', 'auto']} />
             <Tooltip formatter={(value) => format(Number(value))} labelFormatter={(step) => `step ${step}`} />
             <Line type="monotone" dataKey={dataKey} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />
           </LineChart>
@@ -47,7 +47,7 @@ export function CurvesChart({ curve, costAxis }: { curve: CurvePoint[]; costAxis
         dataKey="cost"
         title={`Cost (${COST_AXIS_LABELS[costAxis]})`}
         color="#dc2626"
-        format={(value) => formatCost(value, costAxis)}
+        format={(value) => (costAxis === 'latency' ? formatCost(value, costAxis) : compactNumber(value))}
       />
       <CurvePanel
         curve={curve}

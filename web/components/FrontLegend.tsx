@@ -8,12 +8,14 @@ export function FrontLegend(props: { series: FrontSeries[]; thresholds: number[]
   const { series, thresholds, strengthColors } = props;
   return (
     <div className="front-legend" aria-label="Chart legend">
-      <div className="legend-group">
-        <span className="legend-title">Strength</span>
-        <span>{formatStrength(strengthColors.minStrength)}</span>
-        <span className="strength-ramp" style={{ background: STRENGTH_GRADIENT_CSS }} aria-hidden="true" />
-        <span>{formatStrength(strengthColors.maxStrength)}</span>
-      </div>
+      {thresholds.length > 0 && (
+        <div className="legend-group">
+          <span className="legend-title">Strength</span>
+          <span>{formatStrength(strengthColors.minStrength)}</span>
+          <span className="strength-ramp" style={{ background: STRENGTH_GRADIENT_CSS }} aria-hidden="true" />
+          <span>{formatStrength(strengthColors.maxStrength)}</span>
+        </div>
+      )}
       <div className="legend-group">
         <span className="legend-title">Threshold</span>
         {thresholds.map((threshold, index) => (

@@ -133,6 +133,8 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
     ...(front.seedNetwork?.accuracy != null ? [front.seedNetwork.accuracy] : []),
   ]);
   const accuracyFloor = accuracies.length ? Math.max(0, Math.floor(Math.min(...accuracies) * 20) / 20 - 0.05) : 0;
+  // Close accuracies need a decimal, or neighbouring ticks would both read "100%".
+  const accuracyDecimals = 1 - accuracyFloor < 0.2 ? 1 : 0;
 
   // Keyboard: the chart is one tab stop; arrows walk the points by cost, Enter opens the active one.
   // (Focusable markers would be one tab stop per point and lose focus whenever recharts redraws.)
@@ -182,7 +184,7 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
       }}
     >
       <ResponsiveContainer width="100%" height={420}>
-        <ScatterChart margin={{ top: 16, right: 24, bottom: 32, left: 16 }} accessibilityLayer={false}>
+        <ScatterChart margin={{ top: 16, right: 48, bottom: 32, left: 16 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" stroke="#d1d5db" />
           <XAxis
             type="number"
@@ -192,14 +194,15 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
             domain={['auto', 'auto']}
             tickFormatter={(value: number) => formatCost(value, costAxis)}
             label={{ value: COST_AXIS_LABELS[costAxis], position: 'insideBottom', offset: -20 }}
-            allowDataOverflow={false}
+            padding={{ left: 16, right: 16 }}
+            minTickGap={28}
           />
           <YAxis
             type="number"
             dataKey="accuracy"
             name="Accuracy"
             domain={[accuracyFloor, 1]}
-            tickFormatter={(value: number) => `${Math.round(value * 100)}%`}
+            tickFormatter={(value: number) => `${(value * 100).toFixed(accuracyDecimals)}%`}
             label={{ value: 'Accuracy', angle: -90, position: 'insideLeft' }}
           />
           {series.map(({ front, label, color }) => (

@@ -11,7 +11,7 @@ export function PointDetails({ point, costAxis }: { point: ChartPoint | null; co
   return (
     <aside className="point-details" aria-live="polite" data-testid="point-details">
       {point === null ? (
-        <p className="muted">Hover or focus a point (Tab) to see its details; Enter opens its run.</p>
+        <p className="muted">Hover a point, or Tab to the chart and use the arrow keys, to see its details; a click or Enter opens its run.</p>
       ) : point.kind === 'seed' ? (
         <>
           <h3>Seed network ({point.sweepLabel})</h3>

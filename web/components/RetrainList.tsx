@@ -7,46 +7,48 @@ import { StepProgress } from './StepProgress.tsx';
 export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costAxis: CostAxis }) {
   if (retrains.length === 0) return <p className="muted">Not retrained yet.</p>;
   return (
-    <table className="data-table" data-testid="retrain-table">
-      <caption className="visually-hidden">Retrains of this run</caption>
-      <thead>
-        <tr>
-          <th scope="col">Retrain</th>
-          <th scope="col">Scaling</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
-          <th scope="col">Cost</th>
-          <th scope="col">Val. accuracy</th>
-          <th scope="col">Test accuracy</th>
-        </tr>
-      </thead>
-      <tbody>
-        {retrains.map((retrain) => {
-          const cost = costOnAxis(retrain.costs, costAxis);
-          return (
-            <tr key={retrain.id} data-retrain-id={retrain.id} data-status={retrain.status}>
-              <td>{retrain.id}</td>
-              <td>
-                {retrain.widthMultiplier !== null
-                  ? `width × ${retrain.widthMultiplier}`
-                  : retrain.targetCost !== null
-                    ? `target ${formatCost(retrain.targetCost, costAxis)}`
-                    : 'as learned'}
-              </td>
-              <td>
-                <StatusBadge status={retrain.status} />
-                {retrain.error && <span className="error-text"> {retrain.error}</span>}
-              </td>
-              <td>
-                <StepProgress step={retrain.step} totalSteps={retrain.totalSteps} label={`retrain ${retrain.id} progress`} />
-              </td>
-              <td className="num">{cost !== null ? formatCost(cost, costAxis) : '–'}</td>
-              <td className="num">{formatAccuracy(retrain.valAccuracy)}</td>
-              <td className="num">{formatAccuracy(retrain.testAccuracy)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="table-wrap">
+      <table className="data-table" data-testid="retrain-table">
+        <caption className="visually-hidden">Retrains of this run</caption>
+        <thead>
+          <tr>
+            <th scope="col">Retrain</th>
+            <th scope="col">Scaling</th>
+            <th scope="col">Status</th>
+            <th scope="col">Progress</th>
+            <th scope="col">Cost</th>
+            <th scope="col">Accuracy (val / test)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {retrains.map((retrain) => {
+            const cost = costOnAxis(retrain.costs, costAxis);
+            return (
+              <tr key={retrain.id} data-retrain-id={retrain.id} data-status={retrain.status}>
+                <td>{retrain.id}</td>
+                <td>
+                  {retrain.widthMultiplier !== null
+                    ? `width × ${retrain.widthMultiplier}`
+                    : retrain.targetCost !== null
+                      ? `target ${formatCost(retrain.targetCost, costAxis)}`
+                      : 'as learned'}
+                </td>
+                <td>
+                  <StatusBadge status={retrain.status} />
+                  {retrain.error && <span className="error-text"> {retrain.error}</span>}
+                </td>
+                <td>
+                  <StepProgress step={retrain.step} totalSteps={retrain.totalSteps} label={`retrain ${retrain.id} progress`} />
+                </td>
+                <td className="num">{cost !== null ? formatCost(cost, costAxis) : '–'}</td>
+                <td className="num">
+                  {formatAccuracy(retrain.valAccuracy)} / {formatAccuracy(retrain.testAccuracy)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -19,6 +19,11 @@ function withSiPrefix(value: number, unit: string): string {
   return `${Number(value.toPrecision(3))} ${unit}`.trimEnd();
 }
 
+/** "3.75M": a count with an SI prefix and no unit, for tick labels whose unit is in the title. */
+export function compactNumber(value: number): string {
+  return withSiPrefix(value, '').replace(' ', '');
+}
+
 /** A cost on its axis with its unit: FLOPs and weights get SI prefixes, latency (stored in ns) a time unit. */
 export function formatCost(cost: number, axis: CostAxis): string {
   if (axis === 'latency') {

@@ -20,7 +20,7 @@ const DEMO_WORKERS = 2;
 const TARGET_COST_FRACTION = 0.5;
 
 /**
- * A small real sweep: 3 strengths around 1/initial FLOPs x 2 gamma thresholds on a slice of
+ * A small real sweep: 3 strengths (a decade each side of 1/initial FLOPs) x 2 gamma thresholds on a slice of
  * Fashion-MNIST, short enough to finish in a few minutes on two CPU cores.
  */
 export function demoSweepConfig(steps: number): SweepConfigInput {
@@ -56,6 +56,16 @@ interface DemoOutcome {
 
 async function runDemo(steps: number, quiet: boolean, log: (line: string) => void): Promise<DemoOutcome> {
   const stack: (() => Promise<void>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of stack.splice(0).reverse()) await cleanup().catch(() => {});
+  };
+  // Ctrl-C must not leave workers, the dev server or the embedded database running.
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping workers and services ...`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     log('starting services (embedded Postgres unless DATABASE_URL, Temporal dev server unless TEMPORAL_ADDRESS) ...');
     const database = await resolveDatabase({ dataDir: dataDirFromEnv() });
@@ -87,7 +97,9 @@ async function runDemo(steps: number, quiet: boolean, log: (line: string) => voi
       retrain: { runId: choice.point.runId, targetCost: choice.targetCost, ...retrained },
     };
   } finally {
-    for (const cleanup of stack.reverse()) await cleanup().catch(() => {});
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanUp();
   }
 }
 

@@ -49,16 +49,19 @@ function conv2dBackpropInput(args: {
   const filterValues = backend.readSync(filter.dataId) as Float32Array;
   const { inChannels, outChannels, filterWidth } = info;
   return phasedInputGradient(backend, dy, attrs.inputShape, rowPlan, colPlan, (dyWindow, rowPhase, colPhase, pad) => {
-    const subFilter = swappedSubFilter(backend, filterValues, rowPhase, colPhase, { filterWidth, inChannels, outChannels });
+    const dims = { filterWidth, inChannels, outChannels };
+    const subFilter = swappedSubFilter(backend, filterValues, rowPhase, colPhase, dims);
     const dilations = [rowPhase.dilation, colPhase.dilation];
     if (inChannels > 1) {
-      const out = runOriginal(backend, 'Conv2D', { x: dyWindow, filter: subFilter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations });
+      const attrs = { strides: [1, 1], pad, dataFormat: 'NHWC', dilations };
+      const out = runOriginal(backend, 'Conv2D', { x: dyWindow, filter: subFilter }, attrs);
       release(backend, subFilter);
       return out;
     }
     // One output channel (a first layer's input gradient, which tfjs's fused conv computes even
     // for images) leaves XNNPACK's GEMM 1/8 used; a depthwise pass plus a channel sum is 2x faster.
-    const perChannel = runOriginal(backend, 'DepthwiseConv2dNative', { x: dyWindow, filter: subFilter }, { strides: [1, 1], pad, dilations });
+    const depthwiseAttrs = { strides: [1, 1], pad, dilations };
+    const perChannel = runOriginal(backend, 'DepthwiseConv2dNative', { x: dyWindow, filter: subFilter }, depthwiseAttrs);
     release(backend, subFilter);
     const summed = runOriginal(backend, 'Sum', { x: perChannel }, { axis: [3], keepDims: true });
     release(backend, perChannel);

@@ -81,30 +81,29 @@ export function RunView({ runId }: { runId: string }) {
         <CurvesChart curve={detail.curve} costAxis={costAxis} />
       </section>
 
-      <div className="two-columns">
-        <section aria-labelledby="widths-title">
-          <h2 id="widths-title">Layer widths: learned vs seed</h2>
-          {detail.layers ? <LayerWidthBars layers={detail.layers} /> : <p className="muted">The structure is stored when the run finishes.</p>}
-          <StructureDownload runId={detail.id} available={detail.layers !== null} />
-        </section>
-        <section aria-labelledby="retrain-title">
-          <h2 id="retrain-title">Retrain</h2>
-          {detail.status === 'completed' ? (
-            <RetrainForm
-              costAxis={costAxis}
-              learnedCost={learnedCost}
-              onSubmit={async (choice) => {
-                const outcome = await startRetrain(detail.id, choice);
-                run.reload();
-                return outcome;
-              }}
-            />
-          ) : (
-            <p className="muted">A run can be retrained once it has completed.</p>
-          )}
-          <RetrainList retrains={detail.retrains} costAxis={costAxis} />
-        </section>
-      </div>
+      <section aria-labelledby="widths-title">
+        <h2 id="widths-title">Layer widths: learned vs seed</h2>
+        {detail.layers ? <LayerWidthBars layers={detail.layers} /> : <p className="muted">The structure is stored when the run finishes.</p>}
+        <StructureDownload runId={detail.id} available={detail.layers !== null} />
+      </section>
+
+      <section aria-labelledby="retrain-title">
+        <h2 id="retrain-title">Retrain</h2>
+        {detail.status === 'completed' ? (
+          <RetrainForm
+            costAxis={costAxis}
+            learnedCost={learnedCost}
+            onSubmit={async (choice) => {
+              const outcome = await startRetrain(detail.id, choice);
+              run.reload();
+              return outcome;
+            }}
+          />
+        ) : (
+          <p className="muted">A run can be retrained once it has completed.</p>
+        )}
+        <RetrainList retrains={detail.retrains} costAxis={costAxis} />
+      </section>
     </>
   );
 }

@@ -206,6 +206,15 @@ test('keyboard: Tab reaches the chart, arrows walk its points, Enter opens the r
   await page.waitForURL(`**/runs/${encodeURIComponent(cheapest[1].id)}`);
 });
 
+test('a click on a point opens its run page', async () => {
+  const { page } = browser;
+  await page.goto(`/sweeps/${sweepA.id}`);
+  // A point mid-chart, clear of the seed ring and the retrain star.
+  const midCost = [...sweepA.runs].sort((a, b) => a.costFlops - b.costFlops)[5];
+  await page.locator(`[data-point-key="run:${midCost.id}"]`).click();
+  await page.waitForURL(`**/runs/${encodeURIComponent(midCost.id)}`);
+});
+
 test('the run page shows curves, widths against the seed, the structure download and retrains', async () => {
   const { page } = browser;
   await page.goto(`/runs/${retrainedRun.id}`);

@@ -8,7 +8,8 @@ const MAX_ENTRIES = 32;
 
 interface CachedFront {
   fingerprint: string;
-  json: string;
+  /** UTF-8 bytes, encoded once rather than on every answer. */
+  json: Uint8Array<ArrayBuffer>;
 }
 
 const entries = new Map<string, CachedFront>();
@@ -17,7 +18,7 @@ function keyOf(sweepId: string, cost: string): string {
   return `${sweepId}\u0000${cost}`;
 }
 
-export function cachedFront(sweepId: string, cost: string, fingerprint: string): string | undefined {
+export function cachedFront(sweepId: string, cost: string, fingerprint: string): Uint8Array<ArrayBuffer> | undefined {
   const key = keyOf(sweepId, cost);
   const entry = entries.get(key);
   if (!entry || entry.fingerprint !== fingerprint) return undefined;
@@ -27,7 +28,7 @@ export function cachedFront(sweepId: string, cost: string, fingerprint: string):
   return entry.json;
 }
 
-export function storeFront(sweepId: string, cost: string, fingerprint: string, json: string): void {
+export function storeFront(sweepId: string, cost: string, fingerprint: string, json: Uint8Array<ArrayBuffer>): void {
   const key = keyOf(sweepId, cost);
   entries.delete(key);
   entries.set(key, { fingerprint, json });

@@ -8,7 +8,7 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 }
 
 /** For bodies serialized (and cached) already. */
-export function rawJsonResponse(json: string, status = 200, headers: Record<string, string> = {}): Response {
+export function rawJsonResponse(json: string | Uint8Array<ArrayBuffer>, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(json, {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': NO_STORE, ...headers },

@@ -18,7 +18,7 @@ export const GET = apiRoute<{ id: string }>(async (request, { id }) => {
   if (cached) return rawJsonResponse(cached);
   const data = await getFrontData(prisma, id, cost);
   if (!data) throw notFound('sweep', id);
-  const json = JSON.stringify(buildFront(id, cost, data));
+  const json = new TextEncoder().encode(JSON.stringify(buildFront(id, cost, data)));
   storeFront(id, cost, state.fingerprint, json);
   return rawJsonResponse(json);
 });

@@ -3,8 +3,9 @@ import { getDevice, type DeviceSpec } from './devices.ts';
 import { RegularizerSetupError } from './errors.ts';
 import { buildChannelGraph, type ChannelGraph, type GraphLayer } from './graph.ts';
 
-export type CostKind = 'flops' | 'model-size' | 'latency';
-export const COST_KINDS: readonly CostKind[] = ['flops', 'model-size', 'latency'];
+import { COST_KINDS, type CostKind } from './kinds.ts';
+
+export { COST_KINDS, type CostKind };
 
 /**
  * A layer's resource as a function of its alive input (A_in) and output (A_out) channel counts:

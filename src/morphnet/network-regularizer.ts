@@ -7,7 +7,6 @@ import {
   evaluateCost,
   resolveCostSpec,
   type CostBreakdown,
-  type CostKind,
   type CostSpec,
   type LayerCoefficients,
 } from './costs.ts';
@@ -17,8 +16,8 @@ import { buildGroupRegularization, REGULARIZER_ALGORITHMS, type RegularizerAlgor
 
 export const NetworkRegularizerOptionsSchema = z
   .object({
-    algorithm: z.enum(REGULARIZER_ALGORITHMS as [RegularizerAlgorithm, ...RegularizerAlgorithm[]]),
-    cost: z.enum(COST_KINDS as [CostKind, ...CostKind[]]),
+    algorithm: z.enum(REGULARIZER_ALGORITHMS),
+    cost: z.enum(COST_KINDS),
     /** Alive threshold; optional only for logistic-sigmoid, whose FiGS default is 0.1. */
     threshold: z.number().finite().min(0).optional(),
     hardware: z.string().min(1).optional(),

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { RegularizerSetupError } from './errors.ts';
 import type { ChannelGraph, SourceKind } from './graph.ts';
 
-export type RegularizerAlgorithm = 'gamma' | 'group-lasso' | 'logistic-sigmoid';
-export const REGULARIZER_ALGORITHMS: readonly RegularizerAlgorithm[] = ['gamma', 'group-lasso', 'logistic-sigmoid'];
+import { REGULARIZER_ALGORITHMS, type RegularizerAlgorithm } from './kinds.ts';
+
+export { REGULARIZER_ALGORITHMS, type RegularizerAlgorithm };
 
 const SOURCE_KIND: Record<RegularizerAlgorithm, SourceKind> = {
   gamma: 'gamma',

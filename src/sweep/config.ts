@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // The device table is plain data (no TF.js), so the pure schema can name the known devices.
 import { DEVICE_NAMES } from '../morphnet/devices.ts';
+import { COST_KINDS, REGULARIZER_ALGORITHMS, type CostKind, type RegularizerAlgorithm } from '../morphnet/kinds.ts';
 import { gridStrengthCount } from './grid.ts';
 
 /**
@@ -8,13 +9,10 @@ import { gridStrengthCount } from './grid.ts';
  * so that workflows and the web app can import it.
  */
 
-export const REGULARIZER_ALGORITHMS = ['gamma', 'group-lasso', 'logistic-sigmoid'] as const;
-export const COST_KINDS = ['flops', 'model-size', 'latency'] as const;
+export { REGULARIZER_ALGORITHMS, COST_KINDS, type RegularizerAlgorithm, type CostKind };
 export const SEED_NETWORKS = ['reference-cnn', 'resnet', 'mobilenet'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 
-export type RegularizerAlgorithm = (typeof REGULARIZER_ALGORITHMS)[number];
-export type CostKind = (typeof COST_KINDS)[number];
 export type SeedNetwork = (typeof SEED_NETWORKS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 

@@ -1,14 +1,10 @@
 import type { LayerWidth } from '../../../src/client/wire.ts';
-import type { StructureJson } from '../../../src/morphnet/structure.ts';
+import { parseStructure, toMorphNetFormat } from '../../../src/morphnet/structure-json.ts';
 
-/**
- * Views of a stored StructureJson. Only its type is imported: src/morphnet/structure.ts reaches
- * TF.js through regularizers.ts, and TF.js must stay out of the web bundle. The API test checks
- * morphNetView against src/morphnet's own toMorphNetFormat so the two cannot drift apart.
- */
+/** Views of a stored StructureJson, validated with the MorphNet library's own (TF.js-free) schema. */
 
 export function layerWidthsOf(structure: unknown): LayerWidth[] {
-  return (structure as StructureJson).layers.map((layer) => ({
+  return parseStructure(structure).layers.map((layer) => ({
     name: layer.name,
     kind: layer.kind,
     alive: layer.alive,
@@ -17,7 +13,7 @@ export function layerWidthsOf(structure: unknown): LayerWidth[] {
   }));
 }
 
-/** MorphNet's exporter view, {layer name: alive output channels} (toMorphNetFormat's output). */
+/** MorphNet's exporter view, {layer name: alive output channels}. */
 export function morphNetView(structure: unknown): Record<string, number> {
-  return Object.fromEntries((structure as StructureJson).layers.map((layer) => [layer.name, layer.alive]));
+  return toMorphNetFormat(parseStructure(structure));
 }

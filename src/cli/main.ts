@@ -3,7 +3,9 @@ import { InvalidSweepConfigError } from '../sweep/config.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFrontCommand } from './commands/front.ts';
 import { registerRetrainCommand } from './commands/retrain.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerSweepCommands } from './commands/sweep.ts';
+import { registerTokenCommands } from './commands/token.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 
@@ -16,6 +18,7 @@ const USAGE_ERROR_NAMES = new Set([
   'RunNotFoundError',
   'RetrainNotFoundError',
   'TemporalConfigError',
+  'ApiTokenNotFoundError',
 ]);
 
 /**
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
   registerRetrainCommand(program);
   registerWorkerCommand(program);
   registerDemoCommand(program, setExitCode);
+  registerServeCommand(program);
+  registerTokenCommands(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -1,6 +1,6 @@
 'use client';
 
-import type { KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
 import type { CostAxis, Front, FrontPoint, RetrainedPoint } from '../hooks/dashboard-types.ts';
 import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength } from './format.ts';
@@ -39,20 +39,18 @@ interface Datum {
   chartPoint: ChartPoint;
   marker: { shape: MarkerShape; fill: string; outline: string; radius: number; active: boolean; label: string };
   onActivate: (point: ChartPoint) => void;
-  onOpen: (point: ChartPoint) => void;
 }
 
 function renderMarker(shapeProps: { cx?: number; cy?: number; payload?: Datum }) {
   const { cx, cy, payload } = shapeProps;
   if (cx === undefined || cy === undefined || !payload || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
-  const { marker, chartPoint, onActivate, onOpen } = payload;
+  const { marker, chartPoint, onActivate } = payload;
   return (
     <g
       className={marker.active ? 'front-marker active' : 'front-marker'}
       data-point-key={payload.key}
       aria-label={marker.label}
       onMouseEnter={() => onActivate(chartPoint)}
-      onClick={() => onOpen(chartPoint)}
     >
       <PointSymbol
         shape={marker.shape}
@@ -107,7 +105,6 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
       chartPoint,
       marker: { ...look, active: key === activeKey, label: describe(chartPoint, costAxis) },
       onActivate,
-      onOpen,
     };
   };
 
@@ -149,6 +146,20 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
     ])
     .sort((a, b) => costOf(a) - costOf(b) || accuracyOf(a) - accuracyOf(b));
   const activeIndex = pointsByCost.findIndex((point) => chartPointKey(point) === activeKey);
+  // A press on a marker opens it, resolved at the chart rather than on the marker: hovering a marker
+  // re-renders it (it grows), and a marker redrawn between mouse-down and mouse-up never receives a
+  // click. The key pressed is remembered at pointer-down and opened at pointer-up.
+  const pressedKey = useRef<string | null>(null);
+  const pointKeyAt = (target: EventTarget) => (target as Element).closest?.('[data-point-key]')?.getAttribute('data-point-key') ?? null;
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    pressedKey.current = event.button === 0 ? pointKeyAt(event.target) : null;
+  };
+  const onPointerUp = () => {
+    const key = pressedKey.current;
+    pressedKey.current = null;
+    const point = key === null ? undefined : pointsByCost.find((candidate) => chartPointKey(candidate) === key);
+    if (point) onOpen(point);
+  };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (pointsByCost.length === 0) return;
     const last = pointsByCost.length - 1;
@@ -179,6 +190,8 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
       role="group"
       aria-label={`Pareto chart, ${pointsByCost.length} points: arrow keys move between points by cost, Enter opens the run`}
       onKeyDown={onKeyDown}
+      onPointerDown={onPointerDown}
+      onPointerUp={onPointerUp}
       onFocus={() => {
         if (activeIndex < 0 && pointsByCost.length > 0) onActivate(pointsByCost[0]);
       }}

@@ -1,24 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/client.ts';
 import { parseSweepConfig, type SweepConfigInput } from '../../src/sweep/config.ts';
+import { tinySweepConfig } from './sweep-harness.ts';
 
 /** Shared set-up of the API tests (not a test file): rows written straight into the store. */
 
 export function validSweepConfig(overrides: Partial<SweepConfigInput> = {}): SweepConfigInput {
-  return {
-    name: 'api sweep',
-    tags: ['api'],
-    dataset: 'synthetic:classes=3,size=8,channels=1,train=96,test=48,seed=1',
-    validationFraction: 0.25,
-    network: { name: 'reference-cnn', widthMultiplier: 0.25 },
-    regularizer: { algorithm: 'gamma', cost: 'flops' },
-    thresholds: [0.01, 0.5],
-    strengths: { values: [1e-7, 1e-5] },
-    training: { steps: 8, batchSize: 16, learningRate: 0.05, evalEvery: 4, checkpointEvery: 4 },
-    seeds: [0],
-    concurrency: 2,
-    ...overrides,
-  };
+  return tinySweepConfig({ name: 'api sweep', tags: ['api'], ...overrides });
 }
 
 export interface InsertedSweep {

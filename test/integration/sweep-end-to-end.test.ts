@@ -1,31 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { InvalidSweepConfigError } from '../../src/sweep/config.ts';
 import { paretoFront } from '../../src/sweep/pareto.ts';
 import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { uniqueTaskQueue } from '../support/temporal.ts';
-import { connectTestClient, startInProcessWorker, sweepDeps, tinySweepConfig, waitUntil } from './sweep-harness.ts';
+import { tinySweepConfig, useSweepTestEnvironment, waitUntil } from './sweep-harness.ts';
 
-let database: TestDatabase;
-let temporal: Awaited<ReturnType<typeof connectTestClient>>;
-let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
-const taskQueue = uniqueTaskQueue('sweep-e2e');
-
-before(async () => {
-  database = await createTestDatabase();
-  temporal = await connectTestClient();
-  worker = await startInProcessWorker(database.prisma, taskQueue);
-});
-
-after(async () => {
-  await worker?.stop();
-  await temporal?.close();
-  await database?.drop();
-});
+const env = useSweepTestEnvironment('sweep-e2e');
 
 test('a sweep runs every grid point once and stores costs, accuracies, structures and curves', async () => {
-  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const deps = env.deps();
   const config = tinySweepConfig({ thresholds: [0.001, 0.01], strengths: { grid: { decades: 0.5, perDecade: 2 } } });
   const { sweepId, created } = await startSweep(deps, config);
   assert.equal(created, true);
@@ -33,12 +16,12 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   assert.equal(result.status, 'completed');
   assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 6, failed: 0, cancelled: 0 });
 
-  const sweep = await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+  const sweep = await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
   assert.equal(sweep.status, 'completed');
   const seedCost = sweep.seedCost as { flops: number; modelSize: number; latencyNs: number };
   for (const axis of ['flops', 'modelSize', 'latencyNs'] as const) assert.ok(seedCost[axis] > 0, `seed ${axis}`);
 
-  const runs = await database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
+  const runs = await env.database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
   assert.equal(runs.length, 6);
   // Grid centred on 1/initial FLOPs, half a decade each side, two points per decade.
   const strengths = [...new Set(runs.map((run) => run.strength))].sort((a, b) => a - b);
@@ -52,11 +35,11 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
     assert.ok(run.valAccuracy! >= 0 && run.valAccuracy! <= 1);
     assert.ok(run.testAccuracy! >= 0 && run.testAccuracy! <= 1);
     assert.ok(run.structure !== null);
-    const curve = await database.prisma.curvePoint.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
+    const curve = await env.database.prisma.curvePoint.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
     assert.deepEqual(curve.map((point) => point.step), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual(curve.filter((point) => point.valAccuracy !== null).map((point) => point.step), [4, 8]);
   }
-  assert.equal(await database.prisma.checkpoint.count(), 0, 'finished runs leave no checkpoints behind');
+  assert.equal(await env.database.prisma.checkpoint.count(), 0, 'finished runs leave no checkpoints behind');
 
   const progress = await querySweepProgress(deps, sweepId);
   assert.ok(progress);
@@ -73,14 +56,14 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   const retrained = await waitForRetrain(deps, retrainId);
   assert.ok(retrained.widthMultiplier > 0 && retrained.widthMultiplier < 1, `multiplier ${retrained.widthMultiplier}`);
   assert.ok(retrained.costFlops <= targetCost, `${retrained.costFlops} <= ${targetCost}`);
-  const retrainRow = await database.prisma.retrain.findUniqueOrThrow({ where: { id: retrainId } });
+  const retrainRow = await env.database.prisma.retrain.findUniqueOrThrow({ where: { id: retrainId } });
   assert.equal(retrainRow.status, 'completed');
   assert.equal(retrainRow.costFlops, retrained.costFlops);
   assert.equal(retrainRow.testAccuracy, retrained.testAccuracy);
 });
 
 test('re-submitting with the same idempotency key starts nothing twice', async () => {
-  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const deps = env.deps();
   const config = tinySweepConfig({ name: 'idempotent', thresholds: [0.01], strengths: { values: [1e-6] } });
   const [first, second] = await Promise.all([
     startSweep(deps, config, { idempotencyKey: 'same-request' }),
@@ -92,24 +75,24 @@ test('re-submitting with the same idempotency key starts nothing twice', async (
   const again = await startSweep(deps, config, { idempotencyKey: 'same-request' });
   assert.deepEqual(again, { sweepId: first.sweepId, created: false });
 
-  assert.equal(await database.prisma.sweep.count({ where: { idempotencyKey: 'same-request' } }), 1);
-  assert.equal(await database.prisma.run.count({ where: { sweepId: first.sweepId } }), 1);
+  assert.equal(await env.database.prisma.sweep.count({ where: { idempotencyKey: 'same-request' } }), 1);
+  assert.equal(await env.database.prisma.run.count({ where: { sweepId: first.sweepId } }), 1);
   // A second execution would be the latest one for this id, and running: the finished one is still the latest.
-  assert.equal((await temporal.client.workflow.getHandle(first.sweepId).describe()).status.name, 'COMPLETED');
+  assert.equal((await env.client.workflow.getHandle(first.sweepId).describe()).status.name, 'COMPLETED');
   const listed = async () => {
     const executions = [];
-    for await (const execution of temporal.client.workflow.list({ query: `WorkflowId = '${first.sweepId}'` })) executions.push(execution);
+    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${first.sweepId}'` })) executions.push(execution);
     return executions.length;
   };
   // Visibility trails the server slightly; wait for the one execution to show up, then count.
   await waitUntil('the sweep to be listed', async () => ((await listed()) > 0 ? true : undefined), 10_000);
   assert.equal(await listed(), 1);
-  assert.equal((await database.prisma.run.findFirstOrThrow({ where: { sweepId: first.sweepId } })).attempt, 1);
+  assert.equal((await env.database.prisma.run.findFirstOrThrow({ where: { sweepId: first.sweepId } })).attempt, 1);
 });
 
 test('an invalid config is rejected with every problem before anything is written or started', async () => {
-  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
-  const before = await database.prisma.sweep.count();
+  const deps = env.deps();
+  const before = await env.database.prisma.sweep.count();
   await assert.rejects(
     startSweep(deps, { ...tinySweepConfig(), thresholds: [], training: { steps: 0 }, network: { name: 'vgg' } } as never),
     (error: unknown) => {
@@ -118,23 +101,23 @@ test('an invalid config is rejected with every problem before anything is writte
       return true;
     },
   );
-  assert.equal(await database.prisma.sweep.count(), before);
+  assert.equal(await env.database.prisma.sweep.count(), before);
 });
 
 test('a grid past runsPerExecution continues as new and still runs every point once', async () => {
-  const deps = { ...sweepDeps(database.prisma, temporal.client, taskQueue), orchestration: { runsPerExecution: 2 } };
+  const deps = { ...env.deps(), orchestration: { runsPerExecution: 2 } };
   const config = tinySweepConfig({ name: 'continue-as-new', thresholds: [0.01], strengths: { values: [1e-9, 2e-9, 3e-9, 4e-9, 5e-9] }, training: { steps: 2, batchSize: 16, evalEvery: 2, checkpointEvery: 2 } });
   const { sweepId } = await startSweep(deps, config);
   const result = await waitForSweep(deps, sweepId);
   assert.equal(result.status, 'completed');
   assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 5, failed: 0, cancelled: 0 });
-  assert.equal(await database.prisma.run.count({ where: { sweepId, status: 'completed' } }), 5);
+  assert.equal(await env.database.prisma.run.count({ where: { sweepId, status: 'completed' } }), 5);
   const executions = async () => {
     let count = 0;
-    for await (const _execution of temporal.client.workflow.list({ query: `WorkflowId = '${sweepId}'` })) count += 1;
+    for await (const _execution of env.client.workflow.list({ query: `WorkflowId = '${sweepId}'` })) count += 1;
     return count;
   };
   // 2 + 2 + 1 points: three executions of one workflow id.
   await waitUntil('three executions to be listed', async () => ((await executions()) === 3 ? true : undefined), 10_000);
-  assert.equal((await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
+  assert.equal((await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
 });

@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { cancelSweep, querySweepProgress, startSweep, waitForSweep } from '../../src/temporal/sweeps.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { uniqueTaskQueue } from '../support/temporal.ts';
-import { connectTestClient, startInProcessWorker, sweepDeps, tinySweepConfig, waitUntil } from './sweep-harness.ts';
+import { tinySweepConfig, useSweepTestEnvironment, waitUntil } from './sweep-harness.ts';
 
-let database: TestDatabase;
-let temporal: Awaited<ReturnType<typeof connectTestClient>>;
-let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
-const taskQueue = uniqueTaskQueue('sweep-failures');
-
-before(async () => {
-  database = await createTestDatabase();
-  temporal = await connectTestClient();
-  worker = await startInProcessWorker(database.prisma, taskQueue);
-});
-
-after(async () => {
-  await worker?.stop();
-  await temporal?.close();
-  await database?.drop();
-});
+const env = useSweepTestEnvironment('sweep-failures');
 
 test('runs that cannot succeed (non-finite loss, vanished structure) fail alone with their reason; the sweep goes on', async () => {
-  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const deps = env.deps();
   // 1e38 x the FLOPs term overflows float32: the first step's loss is Infinity. 1e-3 is ~100x
   // 1/cost: it drives every batch-norm scale under 0.5, so no channel survives.
   const config = tinySweepConfig({ name: 'nan', thresholds: [0.5], strengths: { values: [1e-9, 1e-3, 1e38] } });
@@ -32,7 +15,7 @@ test('runs that cannot succeed (non-finite loss, vanished structure) fail alone 
   assert.equal(result.status, 'completed');
   assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 1, failed: 2, cancelled: 0 });
 
-  const runs = await database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
+  const runs = await env.database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
   assert.deepEqual(runs.map((run) => run.status), ['completed', 'failed', 'failed']);
   assert.match(runs[1]!.error ?? '', /vanished/);
   assert.equal(runs[1]!.attempt, 1, 'an impossible structure is not retried');
@@ -42,11 +25,11 @@ test('runs that cannot succeed (non-finite loss, vanished structure) fail alone 
   assert.equal(failed.costFlops, null);
   const progress = await querySweepProgress(deps, sweepId);
   assert.match(progress!.runs.find((run) => run.runId === failed.id)!.error ?? '', /non-finite/);
-  assert.equal((await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
+  assert.equal((await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
 });
 
 test('cancelling mid-sweep stops running runs, never starts pending ones and keeps finished results', async () => {
-  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const deps = env.deps();
   // One run at a time: wait for the first to finish and the second to be well under way.
   const steps = 120;
   const config = tinySweepConfig({
@@ -58,7 +41,7 @@ test('cancelling mid-sweep stops running runs, never starts pending ones and kee
   });
   const { sweepId } = await startSweep(deps, config);
   const [firstDone, interrupted] = await waitUntil('one run finished and the next past its first checkpoint', async () => {
-    const runs = await database.prisma.run.findMany({ where: { sweepId } });
+    const runs = await env.database.prisma.run.findMany({ where: { sweepId } });
     const done = runs.find((run) => run.status === 'completed');
     const running = runs.find((run) => run.status === 'running' && run.step >= 5 && run.step < steps / 3);
     return done && running ? ([done, running] as const) : undefined;
@@ -68,7 +51,7 @@ test('cancelling mid-sweep stops running runs, never starts pending ones and kee
   const result = await waitForSweep(deps, sweepId);
   assert.equal(result.status, 'cancelled');
 
-  const runs = await database.prisma.run.findMany({ where: { sweepId } });
+  const runs = await env.database.prisma.run.findMany({ where: { sweepId } });
   assert.equal(runs.length, 4);
   const byStatus = (status: string) => runs.filter((run) => run.status === status).length;
   assert.equal(byStatus('completed'), 1, JSON.stringify(runs.map((r) => [r.status, r.step, r.error])));
@@ -80,7 +63,7 @@ test('cancelling mid-sweep stops running runs, never starts pending ones and kee
   const kept = runs.find((run) => run.id === firstDone.id)!;
   assert.equal(kept.status, 'completed');
   assert.ok(kept.costFlops !== null && kept.valAccuracy !== null, 'finished results stay');
-  const sweep = await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+  const sweep = await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
   assert.equal(sweep.status, 'cancelled');
   assert.deepEqual(await cancelSweep(deps, sweepId), { sweepId, outcome: 'already-finished' });
 });

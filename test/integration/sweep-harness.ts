@@ -10,7 +10,9 @@ import type { OrchestrationOptions } from '../../src/sweep/orchestration.ts';
 import { connectWorkerConnection } from '../../src/temporal/connection.ts';
 import type { SweepDeps } from '../../src/temporal/sweeps.ts';
 import { createSweepWorker } from '../../src/temporal/worker.ts';
-import { testTemporal } from '../support/temporal.ts';
+import { after, before } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
 
 /** Shared set-up of the sweep integration tests (not a test file itself). */
 
@@ -118,4 +120,36 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+export interface SweepTestEnvironment {
+  /** Filled in by the file's `before` hook. */
+  database: TestDatabase;
+  client: Client;
+  deps(): SweepDeps;
+}
+
+/**
+ * The per-file set-up the sweep tests share: a fresh database, a Temporal client and an in-process
+ * worker on a task queue of the file's own, all torn down after the file.
+ */
+export function useSweepTestEnvironment(purpose: string): SweepTestEnvironment {
+  const taskQueue = uniqueTaskQueue(purpose);
+  let temporal: Awaited<ReturnType<typeof connectTestClient>> | undefined;
+  let worker: Awaited<ReturnType<typeof startInProcessWorker>> | undefined;
+  const environment = {
+    deps: () => sweepDeps(environment.database.prisma, environment.client, taskQueue),
+  } as SweepTestEnvironment;
+  before(async () => {
+    environment.database = await createTestDatabase();
+    temporal = await connectTestClient();
+    environment.client = temporal.client;
+    worker = await startInProcessWorker(environment.database.prisma, taskQueue);
+  });
+  after(async () => {
+    await worker?.stop();
+    await temporal?.close();
+    await environment.database?.drop();
+  });
+  return environment;
 }

@@ -30,8 +30,9 @@ test('runs that cannot succeed (non-finite loss, vanished structure) fail alone 
 
 test('cancelling mid-sweep stops running runs, never starts pending ones and keeps finished results', async () => {
   const deps = env.deps();
-  // One run at a time: wait for the first to finish and the second to be well under way.
-  const steps = 120;
+  // One run at a time: wait for the first to finish and the second to be well under way. Runs are
+  // long enough that, even on an idle machine, the second cannot finish before the cancel lands.
+  const steps = 600;
   const config = tinySweepConfig({
     name: 'cancel',
     thresholds: [0.01],
@@ -45,7 +46,7 @@ test('cancelling mid-sweep stops running runs, never starts pending ones and kee
     const done = runs.find((run) => run.status === 'completed');
     const running = runs.find((run) => run.status === 'running' && run.step >= 5 && run.step < steps / 3);
     return done && running ? ([done, running] as const) : undefined;
-  });
+  }, 180_000);
   const outcome = await cancelSweep(deps, sweepId);
   assert.equal(outcome.outcome, 'cancelling');
   const result = await waitForSweep(deps, sweepId);

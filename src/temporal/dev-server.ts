@@ -68,6 +68,9 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
         dbFilename: options.dbFilename,
         // Warnings from the server would interleave with our own output on every run.
         log: { format: 'pretty', level: 'error' },
+        // The CLI prints a start-up banner to stdout, which it shares with us: it would corrupt
+        // machine-readable output such as `morphsweep demo --json`.
+        extraArgs: ['--output', 'none'],
       },
     });
   } catch (cause) {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { connectClient, TemporalUnreachableError } from '../../src/temporal/connection.ts';
 import { findTemporalCli, startTemporalDevServer, TemporalCliMissingError } from '../../src/temporal/dev-server.ts';
 import { resolveTemporal } from '../../src/temporal/resolve-temporal.ts';
@@ -22,6 +25,19 @@ test('the launcher starts its own dev server with the asked namespace and port, 
   }
   await server.stop();
   await assert.rejects(connectClient({ address: server.address, namespace: server.namespace }, { connectTimeoutMs: 1_000 }), TemporalUnreachableError);
+});
+
+test('a process that starts a dev server keeps its stdout clean for machine-readable output', async () => {
+  const devServerModule = fileURLToPath(new URL('../../src/temporal/dev-server.ts', import.meta.url));
+  const script = `import(${JSON.stringify(devServerModule)}).then(async ({ startTemporalDevServer }) => {
+    const server = await startTemporalDevServer();
+    // The CLI prints its banner a few seconds after it starts answering.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    process.stdout.write(JSON.stringify({ address: server.address }));
+    await server.stop();
+  })`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 60_000 });
+  assert.match(JSON.parse(stdout).address, /^127\.0\.0\.1:\d+$/, `stdout was: ${stdout}`);
 });
 
 test('resolveTemporal starts a dev server only when TEMPORAL_ADDRESS is unset', async () => {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 
 /**
@@ -13,7 +12,7 @@ export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 export interface ConnectOptions {
   /** How long to wait for the server before giving up with TemporalUnreachableError. */
@@ -112,26 +111,7 @@ export async function connectClient(config: TemporalConfig, options: ConnectOpti
   return { client, connection, close: () => connection.close() };
 }
 
-/** The Rust-side connection that workers need; bounded by our own timeout since it has none. */
-export async function connectWorkerConnection(config: TemporalConfig, options: ConnectOptions = {}): Promise<NativeConnection> {
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const connecting = NativeConnection.connect({ address: config.address, tls: config.tls, apiKey: config.apiKey });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs / 1000} s`)), connectTimeoutMs);
-  });
-  try {
-    return await Promise.race([connecting, timeout]);
-  } catch (cause) {
-    // A connect that finishes after we gave up must not keep the process alive.
-    connecting.then((late) => late.close()).catch(() => {});
-    throw unreachableError(config, cause);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function unreachableError(config: TemporalConfig, cause: unknown): TemporalUnreachableError {
+export function unreachableError(config: TemporalConfig, cause: unknown): TemporalUnreachableError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new TemporalUnreachableError(
     `Cannot reach the Temporal server at ${config.address} (${reason}). Check that TEMPORAL_ADDRESS is the frontend's host:port and that the server is running (and TLS/API-key settings if it is a cluster), or unset TEMPORAL_ADDRESS to let MorphSweep start a local dev server.`,

@@ -7,7 +7,7 @@ import { initEngine } from '../../src/engine/index.ts';
 import type { PrismaClient } from '../../src/db/client.ts';
 import type { SweepConfigInput } from '../../src/sweep/config.ts';
 import type { OrchestrationOptions } from '../../src/sweep/orchestration.ts';
-import { connectWorkerConnection } from '../../src/temporal/connection.ts';
+import { connectWorkerConnection } from '../../src/temporal/worker-connection.ts';
 import type { SweepDeps } from '../../src/temporal/sweeps.ts';
 import { createSweepWorker } from '../../src/temporal/worker.ts';
 import { after, before } from 'node:test';

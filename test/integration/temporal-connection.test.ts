@@ -4,13 +4,8 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import {
-  connectClient,
-  connectWorkerConnection,
-  TemporalConfigError,
-  temporalConfigFromEnv,
-  TemporalUnreachableError,
-} from '../../src/temporal/connection.ts';
+import { connectClient, TemporalConfigError, temporalConfigFromEnv, TemporalUnreachableError } from '../../src/temporal/connection.ts';
+import { connectWorkerConnection } from '../../src/temporal/worker-connection.ts';
 import { freePort } from '../support/postgres-cluster.ts';
 import { testTemporal } from '../support/temporal.ts';
 

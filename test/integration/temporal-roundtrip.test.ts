@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import { connectClient, connectWorkerConnection, type TemporalClientHandle } from '../../src/temporal/connection.ts';
+import { connectClient, type TemporalClientHandle } from '../../src/temporal/connection.ts';
+import { connectWorkerConnection } from '../../src/temporal/worker-connection.ts';
 import * as activities from '../support/temporal-fixtures/activities.ts';
 import { quietTemporalLogs, testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
 

@@ -1,7 +1,8 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { createPrismaClient } from '../../db/client.ts';
 import { initEngine } from '../../engine/index.ts';
-import { connectWorkerConnection, temporalConfigFromEnv } from '../../temporal/connection.ts';
+import { temporalConfigFromEnv } from '../../temporal/connection.ts';
+import { connectWorkerConnection } from '../../temporal/worker-connection.ts';
 import { createSweepWorker } from '../../temporal/worker.ts';
 import { UsageError } from '../errors.ts';
 

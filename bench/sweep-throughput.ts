@@ -8,6 +8,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { demoSweepConfig, spawnWorker, stopWorkers } from '../src/cli/actions/demo.ts';
 import { createPrismaClient } from '../src/db/client.ts';
+import { listRunsOfSweep } from '../src/db/repositories/runs.ts';
 import { temporalConfigFromEnv } from '../src/temporal/connection.ts';
 import { startSweep, waitForSweep } from '../src/temporal/sweeps.ts';
 import { createTestDatabase } from '../test/support/database.ts';
@@ -20,7 +21,15 @@ const temporalConfig = temporalConfigFromEnv();
 const connection = await Connection.connect({ address: temporalConfig.address });
 const client = new Client({ connection, namespace: temporalConfig.namespace });
 
-async function runsPerHour(workerCount: number): Promise<{ runs: number; seconds: number; perHour: number }> {
+interface ThroughputPass {
+  runs: number;
+  seconds: number;
+  perHour: number;
+  /** Every run that did not complete, with why: a throughput number alone would hide them. */
+  unfinished: string[];
+}
+
+async function runsPerHour(workerCount: number): Promise<ThroughputPass> {
   const taskQueue = `bench-throughput-${workerCount}-${process.pid}`;
   const workers = Array.from({ length: workerCount }, () => spawnWorker(taskQueue, database.url, temporalConfig.address, temporalConfig.namespace, 'pipe'));
   try {
@@ -30,7 +39,10 @@ async function runsPerHour(workerCount: number): Promise<{ runs: number; seconds
     const { sweepId } = await startSweep({ prisma: database.prisma, client, taskQueue }, { ...demoSweepConfig(steps), concurrency: workerCount });
     const result = await waitForSweep({ client }, sweepId);
     const seconds = (performance.now() - started) / 1000;
-    return { runs: result.counts.completed, seconds, perHour: (result.counts.completed / seconds) * 3600 };
+    const unfinished = (await listRunsOfSweep(database.prisma, sweepId))
+      .filter((run) => run.status !== 'completed')
+      .map((run) => `strength ${run.strength.toExponential(2)}, threshold ${run.threshold}: ${run.status}, attempt ${run.attempt}${run.error ? `: ${run.error}` : ''}`);
+    return { runs: result.counts.completed, seconds, perHour: (result.counts.completed / seconds) * 3600, unfinished };
   } finally {
     await stopWorkers(workers);
   }
@@ -55,6 +67,9 @@ try {
   console.log(`1 worker:  ${one.runs} runs in ${one.seconds.toFixed(1)} s -> ${one.perHour.toFixed(0)} runs/hour`);
   console.log(`2 workers: ${two.runs} runs in ${two.seconds.toFixed(1)} s -> ${two.perHour.toFixed(0)} runs/hour`);
   console.log(`speed-up 2 vs 1 workers: ${(two.perHour / one.perHour).toFixed(2)}x`);
+  for (const [label, pass] of [['1 worker', one], ['2 workers', two]] as const) {
+    for (const run of pass.unfinished) console.log(`${label}: not completed: ${run}`);
+  }
 } finally {
   await connection.close();
   await database.drop();

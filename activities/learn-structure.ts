@@ -1,13 +1,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
-import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from '../src/db/repositories/checkpoints.ts';
+import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { cancelRun, completeRun, failRun, getRun, markRunStarted, recordRunStep } from '../src/db/repositories/runs.ts';
 import { applyStructure, createNetworkRegularizer, exportStructure } from '../src/morphnet/index.ts';
 import { latencyHardwareOf } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
-import { checkpointFromRecord, checkpointToRecord, learnStructure, type TrainProgress } from '../src/train/index.ts';
+import { learnStructure, type TrainProgress } from '../src/train/index.ts';
+import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { CurveBuffer } from './curve-buffer.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
 import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
@@ -84,19 +85,11 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         seed: point.seed,
         signal: context.cancellationSignal,
         onProgress,
-        checkpoint: {
-          every: config.training.checkpointEvery,
-          load: async () => {
-            const record = await loadCheckpoint(prisma, runId);
-            return record ? checkpointFromRecord(record as Parameters<typeof checkpointFromRecord>[0]) : null;
-          },
-          save: async (checkpoint) => {
-            // Curve first: a checkpoint never runs ahead of the points stored before it.
-            await curve.flush();
-            await saveCheckpoint(prisma, runId, await checkpointToRecord(checkpoint));
-            await recordRunStep(prisma, runId, checkpoint.step);
-          },
-        },
+        // Curve first: a checkpoint never runs ahead of the points stored before it.
+        checkpoint: postgresCheckpointStore(prisma, { runId }, config.training.checkpointEvery, {
+          beforeSave: () => curve.flush(),
+          afterSave: (step) => recordRunStep(prisma, runId, step),
+        }),
       });
       await curve.flush();
 
@@ -124,7 +117,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         resumedFromStep: trained.resumedFromStep,
       };
       await completeRun(prisma, runId, { ...result, step: trained.steps, structure });
-      await deleteCheckpoint(prisma, runId);
+      await deleteCheckpoint(prisma, { runId });
       return result;
     } catch (error) {
       throw await failureFor(prisma, runId, error);
@@ -141,7 +134,7 @@ async function failureFor(prisma: PrismaClient, runId: string, error: unknown): 
   if (cancellation === 'cancelled') {
     await cancelRun(prisma, runId);
     // A cancelled run is never resumed; its checkpoint would only take space.
-    await deleteCheckpoint(prisma, runId);
+    await deleteCheckpoint(prisma, { runId });
     return error;
   }
   const nonRetryableType = nonRetryableTypeOf(error);

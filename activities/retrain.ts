@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
+import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { completeRetrain, failRetrain, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
 import { getRun } from '../src/db/repositories/runs.ts';
 import { getSweep } from '../src/db/repositories/sweeps.ts';
@@ -8,6 +9,7 @@ import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } f
 import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
 import { retrain } from '../src/train/index.ts';
+import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
 import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
 
@@ -16,12 +18,13 @@ const STEP_RECORD_EVERY = 10;
 
 /**
  * MorphNet's second phase: the learned structure (optionally rescaled) rebuilt with fresh weights and
- * trained without the regularizer on the sweep's own training recipe. No checkpoints: a retried
- * retrain starts over (retrains are one-offs, and the Checkpoint table holds sweep runs).
+ * trained without the regularizer on the sweep's own training recipe. Checkpoints every
+ * `checkpointEvery` steps like a sweep run: a retry after a lost worker resumes where it left off.
  */
 export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
   return async function retrainStructure(input: RetrainWorkflowInput): Promise<RetrainResult> {
     const context = Context.current();
+    const owner = { retrainId: input.retrainId };
     const existing = await getRetrain(prisma, input.retrainId);
     if (existing.status === 'completed') return storedResult(existing);
     const run = await getRun(prisma, input.runId);
@@ -62,6 +65,9 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
           context.heartbeat({ step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null });
           if (progress.step % STEP_RECORD_EVERY === 0) await recordRetrainStep(prisma, input.retrainId, progress.step);
         },
+        checkpoint: postgresCheckpointStore(prisma, owner, config.training.checkpointEvery, {
+          afterSave: (step) => recordRetrainStep(prisma, input.retrainId, step),
+        }),
       });
       const result: RetrainResult = {
         retrainId: input.retrainId,
@@ -71,11 +77,16 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         costLatencyNs: costs.latencyNs,
         valAccuracy: trained.valAccuracy ?? trained.testAccuracy,
         testAccuracy: trained.testAccuracy,
+        resumedFromStep: trained.resumedFromStep,
       };
       await completeRetrain(prisma, input.retrainId, { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } });
+      await deleteCheckpoint(prisma, owner);
       return result;
     } catch (error) {
-      if (cancellationKind() === 'worker-shutdown') throw workerShutdownFailure();
+      const cancellation = cancellationKind();
+      if (cancellation === 'worker-shutdown') throw workerShutdownFailure();
+      // A cancelled retrain is never resumed.
+      if (cancellation === 'cancelled') await deleteCheckpoint(prisma, owner);
       const nonRetryableType = nonRetryableTypeOf(error);
       if (nonRetryableType === undefined) throw error;
       await failRetrain(prisma, input.retrainId, errorMessageOf(error));
@@ -103,5 +114,6 @@ function storedResult(retrain: {
     costLatencyNs: retrain.costLatencyNs ?? 0,
     valAccuracy: retrain.valAccuracy ?? 0,
     testAccuracy: retrain.testAccuracy ?? 0,
+    resumedFromStep: 0,
   };
 }

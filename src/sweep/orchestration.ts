@@ -71,6 +71,8 @@ export interface RetrainResult {
   costLatencyNs: number;
   valAccuracy: number;
   testAccuracy: number;
+  /** The checkpoint step a retried attempt started after (0 when it ran from the start). */
+  resumedFromStep: number;
 }
 
 /** The cost axis a sweep's runs are compared on, as the Run/Retrain rows name their columns. */

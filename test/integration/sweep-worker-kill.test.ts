@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { querySweepProgress, startSweep, waitForSweep } from '../../src/temporal/sweeps.ts';
+import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { uniqueTaskQueue } from '../support/temporal.ts';
 import { connectTestClient, killProcess, startWorkerProcess, sweepDeps, tinySweepConfig, waitUntil, type WorkerProcess } from './sweep-harness.ts';
@@ -104,4 +104,43 @@ test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and th
   assert.equal(run.attempt, 2);
   const curve = await database.prisma.curvePoint.findMany({ where: { runId: run.id }, select: { step: true }, orderBy: { step: 'asc' } });
   assert.deepEqual(curve.map((point) => point.step), Array.from({ length: steps }, (_, i) => i + 1));
+});
+
+test('a worker killed mid-retrain: the retrain resumes from its checkpoint and ends as an uninterrupted one does', async () => {
+  const isLive = (worker: WorkerProcess) => worker.child.exitCode === null && worker.child.signalCode === null;
+  while (workers.filter(isLive).length < 2) workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }));
+  const live = workers.filter(isLive);
+  await Promise.all(live.map((worker) => worker.ready));
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const steps = 60;
+  const config = tinySweepConfig({
+    name: 'retrain-kill',
+    thresholds: [0.01],
+    strengths: { values: [1e-7] },
+    training: { steps, batchSize: 16, evalEvery: 20, checkpointEvery: 5 },
+  });
+  const { sweepId } = await startSweep(deps, config);
+  assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
+  const run = await database.prisma.run.findFirstOrThrow({ where: { sweepId } });
+
+  const { retrainId } = await startRetrain(deps, run.id, { widthMultiplier: 1 });
+  const victim = await waitUntil('a checkpointed retrain in flight', async () => {
+    const checkpoint = await database.prisma.retrainCheckpoint.findUnique({ where: { retrainId } });
+    if (!checkpoint || checkpoint.step > steps - 20) return undefined;
+    const description = await temporal.client.workflow.getHandle(retrainId).describe();
+    const identity = description.raw.pendingActivities?.[0]?.lastWorkerIdentity;
+    const worker = live.find((candidate) => identity === `morphsweep-worker@${candidate.pid}`);
+    return worker ? { checkpointStep: checkpoint.step, worker } : undefined;
+  });
+  await killProcess(victim.worker, 'SIGKILL');
+  const resumed = await waitForRetrain(deps, retrainId);
+  assert.ok(resumed.resumedFromStep >= victim.checkpointStep, `resumed after step ${resumed.resumedFromStep}, checkpoint was at ${victim.checkpointStep}`);
+  assert.equal(await database.prisma.retrainCheckpoint.count({ where: { retrainId } }), 0, 'a finished retrain keeps no checkpoint');
+
+  // Training is deterministic and resume is exact: the same retrain without a kill ends identically.
+  const uninterrupted = await waitForRetrain(deps, (await startRetrain(deps, run.id, { widthMultiplier: 1 })).retrainId);
+  assert.equal(uninterrupted.resumedFromStep, 0);
+  assert.deepEqual({ ...resumed, retrainId: '', resumedFromStep: 0 }, { ...uninterrupted, retrainId: '', resumedFromStep: 0 });
+  const row = await database.prisma.retrain.findUniqueOrThrow({ where: { id: retrainId } });
+  assert.deepEqual([row.status, row.step], ['completed', steps]);
 });

@@ -21,6 +21,15 @@ after(async () => {
   await database?.drop();
 });
 
+/** Starts workers until two are alive (earlier tests kill some) and both poll. */
+async function twoLiveWorkers(): Promise<WorkerProcess[]> {
+  const isLive = (worker: WorkerProcess) => worker.child.exitCode === null && worker.child.signalCode === null;
+  while (workers.filter(isLive).length < 2) workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }));
+  const live = workers.filter(isLive);
+  await Promise.all(live.map((worker) => worker.ready));
+  return live;
+}
+
 test('a worker killed mid-run: the run resumes from its checkpoint on the other worker, nothing duplicated', async () => {
   workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }), startWorkerProcess({ taskQueue, databaseUrl: database.url }));
   await Promise.all(workers.map((worker) => worker.ready));
@@ -66,11 +75,8 @@ test('a worker killed mid-run: the run resumes from its checkpoint on the other 
 });
 
 test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and the run resumes there', async () => {
-  const isLive = (worker: WorkerProcess) => worker.child.exitCode === null && worker.child.signalCode === null;
   // Two live workers: one to stop, one to take the run over.
-  while (workers.filter(isLive).length < 2) workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }));
-  const live = workers.filter(isLive);
-  await Promise.all(live.map((worker) => worker.ready));
+  const live = await twoLiveWorkers();
   const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
   const steps = 400;
   // No periodic checkpoint before the end: any checkpoint must come from the graceful shutdown.
@@ -107,10 +113,7 @@ test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and th
 });
 
 test('a worker killed mid-retrain: the retrain resumes from its checkpoint and ends as an uninterrupted one does', async () => {
-  const isLive = (worker: WorkerProcess) => worker.child.exitCode === null && worker.child.signalCode === null;
-  while (workers.filter(isLive).length < 2) workers.push(startWorkerProcess({ taskQueue, databaseUrl: database.url }));
-  const live = workers.filter(isLive);
-  await Promise.all(live.map((worker) => worker.ready));
+  const live = await twoLiveWorkers();
   const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
   const steps = 60;
   const config = tinySweepConfig({

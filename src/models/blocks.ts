@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { LogisticSigmoidGate } from '../morphnet/gate.ts';
+import { batchNormalization } from './batch-norm.ts';
 
 /** Layer-building helpers shared by the seed networks; names are stable so structures map to layers. */
 export interface BlockContext {
@@ -20,7 +21,7 @@ export function scaleWidth(width: number, widthMultiplier: number): number {
 
 /** BN, then (when gated) a FiGS gate named `<bnName>_gate`. */
 export function batchNormAndGate(x: tf.SymbolicTensor, bnName: string, ctx: BlockContext, gate = true): tf.SymbolicTensor {
-  let y = tf.layers.batchNormalization({ name: bnName }).apply(x) as tf.SymbolicTensor;
+  let y = batchNormalization({ name: bnName }).apply(x) as tf.SymbolicTensor;
   if (ctx.gated && gate) y = new LogisticSigmoidGate({ name: `${bnName}_gate`, seed: ctx.nextSeed() }).apply(y) as tf.SymbolicTensor;
   return y;
 }

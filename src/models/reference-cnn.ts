@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { LogisticSigmoidGate } from '../morphnet/gate.ts';
+import { batchNormalization } from './batch-norm.ts';
 
 export interface ReferenceCnnOptions {
   inputShape: [number, number, number];
@@ -34,7 +35,7 @@ export function buildReferenceCnn(options: ReferenceCnnOptions): tf.LayersModel 
         kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
       })
       .apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     if (options.gated) {
       x = new LogisticSigmoidGate({ name: `bn${i + 1}_gate`, seed: seed + 200 + i }).apply(x) as tf.SymbolicTensor;
     }

@@ -5,6 +5,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
+import { batchNormTrainingConfigs } from './batch-norm-training.ts';
 import { castConfig, identityConfig } from './buffer-sharing.ts';
 import { meanConfig, sumConfig } from './leading-axes-reduction.ts';
 import { rowBroadcastBinaryConfigs } from './row-broadcast-binary.ts';
@@ -45,6 +46,7 @@ export function registerWasmKernels(): void {
   if (registered) return;
   for (const name of buildingBlocks) captureOriginalKernel(name);
   for (const config of missingKernels) registerKernel(config);
+  for (const config of batchNormTrainingConfigs) registerKernel(config);
   for (const config of fasterKernels) {
     const original = captureOriginalKernel(config.kernelName);
     unregisterKernel(config.kernelName, 'wasm');

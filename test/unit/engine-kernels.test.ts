@@ -364,3 +364,31 @@ test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops, Identity and Cast ov
   cases.push({ label: 'Cast to int32', kernel: 'Cast', inputs: { x: input([3, 4, 5], 702) }, attrs: { dtype: 'int32' } });
   assert.deepEqual(await compareWithCpu(cases), []);
 });
+
+test('Conv2DBackpropFilter on image-like and many-pixel inputs (both operand orders, several chunks) matches the cpu backend', async () => {
+  // [input shape, filter, strides, outChannels]: one input channel with more output channels than
+  // patch values (patches become the product's filter), and enough pixels for several chunks on
+  // both paths, with short and long (copied in runs) patch rows.
+  const shapes: [[number, number, number, number], [number, number], [number, number], number][] = [
+    [[2, 28, 28, 1], [3, 3], [1, 1], 32],
+    [[9, 29, 31, 1], [3, 3], [1, 1], 12],
+    [[3, 29, 31, 1], [5, 5], [2, 2], 40],
+    [[2, 13, 11, 2], [2, 3], [1, 2], 24],
+    [[9, 29, 31, 4], [3, 3], [1, 1], 3],
+    [[9, 29, 31, 8], [3, 3], [1, 1], 2],
+    [[3, 30, 29, 8], [3, 3], [2, 2], 5],
+  ];
+  const cases: KernelCase[] = [];
+  shapes.forEach(([shape, filter, strides, outChannels], i) => {
+    for (const pad of ['same', 'valid']) {
+      const [outHeight, outWidth] = outputSize(shape, filter, strides, pad);
+      cases.push({
+        label: `filter-grad x${shape.join('x')} k${filter.join('x')} s${strides.join('x')} o${outChannels} ${pad}`,
+        kernel: 'Conv2DBackpropFilter',
+        inputs: { x: input(shape, 900 + i), dy: input([shape[0], outHeight!, outWidth!, outChannels], 950 + i) },
+        attrs: { strides, pad, dataFormat: 'NHWC', filterShape: [filter[0], filter[1], shape[3], outChannels] },
+      });
+    }
+  });
+  assert.deepEqual(await compareWithCpu(cases), []);
+});

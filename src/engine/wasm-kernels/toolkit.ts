@@ -60,6 +60,22 @@ export function heapView(backend: BackendWasm, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
+/**
+ * A float32 view of all of wasm memory, for copies between tensors with `copyWithin` (memmove
+ * speed, and no view object per run). Same staleness rule as heapView.
+ */
+export function wholeHeap(backend: BackendWasm): Float32Array {
+  return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+}
+
+/** Where a float32 tensor's values start in `wholeHeap`. */
+export function heapIndex(backend: BackendWasm, info: TensorInfo): number {
+  if (info.dtype !== 'float32') {
+    throw new Error(`Expected a float32 tensor, got ${info.dtype}.`);
+  }
+  return backend.getMemoryOffset(info.dataId) / Float32Array.BYTES_PER_ELEMENT;
+}
+
 /** Allocates a float32 output and fills it from JS data. */
 export function writeFloat32(backend: BackendWasm, shape: number[], values: Float32Array): TensorInfo {
   util.assert(util.sizeFromShape(shape) === values.length, () => `Shape ${shape} does not hold ${values.length} values.`);

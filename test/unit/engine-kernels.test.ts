@@ -198,6 +198,31 @@ before(async () => {
   assert.equal(info.backend, 'wasm');
 });
 
+test("forward convolutions match the cpu backend, 'same' padding with any filter and stride included", async () => {
+  const cases: KernelCase[] = [];
+  convGeometries().forEach(({ shape, filter, strides, pad, label }, i) => {
+    const outChannels = 2 + (i % 3);
+    const multiplier = 1 + (i % 3);
+    const x = input(shape, 11 * i + 1);
+    const common = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] };
+    const convFilter = input([filter[0], filter[1], shape[3]!, outChannels], 11 * i + 2);
+    const depthwiseFilter = input([filter[0], filter[1], shape[3]!, multiplier], 11 * i + 3);
+    cases.push(
+      { label: `conv ${label}`, kernel: 'Conv2D', inputs: { x, filter: convFilter }, attrs: common },
+      { label: `fused conv ${label}`, kernel: 'FusedConv2D', inputs: { x, filter: convFilter, bias: input([outChannels], 11 * i + 4) }, attrs: { ...common, activation: 'relu' } },
+      { label: `depthwise ${label}`, kernel: 'DepthwiseConv2dNative', inputs: { x, filter: depthwiseFilter }, attrs: common },
+      {
+        label: `fused depthwise ${label}`,
+        kernel: 'FusedDepthwiseConv2D',
+        inputs: { x, filter: depthwiseFilter, bias: input([shape[3]! * multiplier], 11 * i + 5) },
+        attrs: { ...common, activation: 'linear' },
+      },
+    );
+  });
+  assert.ok(cases.length > 400, `expected many cases, built ${cases.length}`);
+  assert.deepEqual(await compareWithCpu(cases), []);
+});
+
 test('Conv2DBackpropInput and Conv2DBackpropFilter match the cpu backend', async () => {
   const cases: KernelCase[] = [];
   convGeometries().forEach(({ shape, filter, strides, pad, label }, i) => {

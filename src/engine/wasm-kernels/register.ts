@@ -7,6 +7,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormTrainingConfigs } from './batch-norm-training.ts';
 import { castConfig, identityConfig } from './buffer-sharing.ts';
+import { explicitSamePaddingConfigs } from './explicit-same-padding.ts';
 import { meanConfig, sumConfig } from './leading-axes-reduction.ts';
 import { rowBroadcastBinaryConfigs } from './row-broadcast-binary.ts';
 import { tileConfig } from './tile.ts';
@@ -31,10 +32,13 @@ const fasterKernels: KernelConfig[] = [
   ...rowBroadcastBinaryConfigs,
 ];
 
-/** The originals our kernels are composed from; captured before any of them is overridden. */
-const buildingBlocks = ['Conv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'AvgPool', 'Transpose', 'Reshape', 'Fill'];
+/** Kernels the wasm backend has, wrapped because the built-in ones give wrong results on some inputs. */
+const correctedKernels: KernelConfig[] = [...explicitSamePaddingConfigs];
 
-export const registeredKernelNames = [...missingKernels, ...fasterKernels].map((config) => config.kernelName);
+/** The originals our kernels are composed from; captured before any of them is overridden. */
+const buildingBlocks = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'AvgPool', 'Transpose', 'Reshape', 'Fill'];
+
+export const registeredKernelNames = [...missingKernels, ...fasterKernels, ...correctedKernels].map((config) => config.kernelName);
 
 let registered = false;
 
@@ -47,7 +51,7 @@ export function registerWasmKernels(): void {
   for (const name of buildingBlocks) captureOriginalKernel(name);
   for (const config of missingKernels) registerKernel(config);
   for (const config of batchNormTrainingConfigs) registerKernel(config);
-  for (const config of fasterKernels) {
+  for (const config of [...fasterKernels, ...correctedKernels]) {
     const original = captureOriginalKernel(config.kernelName);
     unregisterKernel(config.kernelName, 'wasm');
     // The original still binds its C function on activation: ours falls back to it.

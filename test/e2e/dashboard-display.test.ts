@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testTemporal } from '../support/temporal.ts';
 import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
 import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
-import { SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
+import { DOMINATED_GRID } from '../../web/components/dominated-sample.ts';
+import { SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, seedLargeSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
 
 /**
  * The dashboard's display, against the real built app and Postgres, with finished sweeps written
@@ -19,6 +20,8 @@ let browser: DashboardBrowser;
 let sweepA: SeededSweep;
 let sweepB: SeededSweep;
 let retrainedRun: SeededRun;
+let largeRuns: Array<{ id: string; costFlops: number; valAccuracy: number }>;
+const LARGE_SWEEP_ID = 'sweep-display-large';
 
 /** Brute force, independent of src/sweep: a point is dominated when another is no worse on both and better on one. */
 function dominatedIds(runs: SeededRun[]): Set<string> {
@@ -56,6 +59,7 @@ before(async () => {
   retrainedRun = sweepA.runs[2];
   await seedFinishedRetrain(database.prisma, retrainedRun, 'retrain-display-1');
   await seedFailedSweep(database.prisma, 'sweep-display-failed', 'display failed');
+  largeRuns = await seedLargeSweep(database.prisma, { id: LARGE_SWEEP_ID, name: 'display large', runCount: 2500 });
   const temporal = testTemporal();
   app = await startWebApp({
     databaseUrl: database.url,
@@ -258,6 +262,61 @@ test('the new-sweep form checks input with the API\'s own validation and marks e
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-name', 'focus moves to the first bad field');
   await browser.screenshot('new-sweep-errors');
   assert.match(page.url(), /\/sweeps\/new$/, 'an invalid form must not leave the page');
+});
+
+test('thousands of points: the front drawn whole, the dominated cloud one point per occupied grid cell, the table in pages', async () => {
+  const { page } = browser;
+  await page.goto(`/sweeps/${LARGE_SWEEP_ID}`);
+  await page.locator('[data-point-key^="seed:"]').waitFor();
+  const drawnIds = new Set(
+    (await page.locator('[data-point-key^="run:"]').evaluateAll((markers) => markers.map((m) => m.getAttribute('data-point-key')!))).map((key) =>
+      key.replace(/^run:/, ''),
+    ),
+  );
+  const byCost = largeRuns.map((run) => ({ ...run, costFlops: run.costFlops }));
+  const dominated = dominatedIds(byCost.map((run) => ({ ...run, strength: 0, threshold: 0, aliveFraction: 0 })));
+  const front = largeRuns.filter((run) => !dominated.has(run.id));
+  for (const run of front) assert.ok(drawnIds.has(run.id), `front run ${run.id} must be drawn`);
+
+  // Independently of the chart code: the occupied cells of the grid over the dominated cloud (log
+  // cost, the default axis), each of which must show exactly one of its own points.
+  const dominatedRuns = largeRuns.filter((run) => dominated.has(run.id));
+  const logCosts = dominatedRuns.map((run) => Math.log10(run.costFlops));
+  const accuracies = dominatedRuns.map((run) => run.valAccuracy);
+  const cellOf = (value: number, values: number[], cells: number) => {
+    const low = Math.min(...values);
+    const span = Math.max(...values) - low;
+    return Math.min(cells - 1, Math.floor(((value - low) / span) * cells));
+  };
+  const cellKey = (run: { costFlops: number; valAccuracy: number }) =>
+    `${cellOf(Math.log10(run.costFlops), logCosts, DOMINATED_GRID.columns)},${cellOf(run.valAccuracy, accuracies, DOMINATED_GRID.rows)}`;
+  const occupied = new Set(dominatedRuns.map(cellKey));
+  const drawnDominated = dominatedRuns.filter((run) => drawnIds.has(run.id));
+  assert.equal(drawnIds.size, front.length + drawnDominated.length, 'only runs of this sweep are drawn');
+  assert.ok(drawnDominated.length < dominatedRuns.length, 'the cloud is thinned out');
+  assert.deepEqual(new Set(drawnDominated.map(cellKey)), occupied, 'every occupied cell shows a point');
+  assert.equal(drawnDominated.length, occupied.size, 'one point per cell');
+
+  const note = await page.getByTestId('chart-sampling-note').innerText();
+  assert.match(note, new RegExp(`Drawing ${drawnDominated.length.toLocaleString('en')} of ${dominatedRuns.length.toLocaleString('en')} dominated points`));
+
+  // A drawn dominated point keeps its own hover details.
+  const shown = drawnDominated[Math.floor(drawnDominated.length / 2)];
+  await page.locator(`[data-point-key="run:${shown.id}"]`).hover({ force: true });
+  await page.getByTestId('point-details').getByText(shown.id).waitFor();
+  assert.match(await page.getByTestId('point-details').innerText(), /dominated/);
+
+  // Every point stays reachable in the table, a page at a time.
+  const rows = page.locator('[data-testid="front-table"] tbody tr');
+  assert.equal(await rows.count(), 100);
+  const pager = page.getByTestId('front-table-pager');
+  assert.match(await pager.innerText(), /Rows 1–100 of 2,500/);
+  const cheapestFirst = [...largeRuns].sort((a, b) => a.costFlops - b.costFlops);
+  assert.equal(await rows.first().getAttribute('data-run-id'), cheapestFirst[0].id);
+  await pager.getByRole('button', { name: 'Next 100' }).click();
+  await page.getByText('Rows 101–200 of 2,500').waitFor();
+  assert.equal(await rows.first().getAttribute('data-run-id'), cheapestFirst[100].id);
+  await browser.screenshot('sweep-large');
 });
 
 test('no console errors, page errors or requests to other origins on any page', () => {

@@ -158,3 +158,41 @@ export async function seedFailedSweep(prisma: PrismaClient, id: string, name: st
     data: { id, name, status: 'failed', tags: [], config: config as object, costAxis: 'flops', error: 'seed network cost could not be measured' },
   });
 }
+
+/**
+ * A finished sweep of `runCount` runs with costs and accuracies from a fixed pseudo-random stream
+ * (no curves or structures: only its front is looked at), for the chart's behaviour at scale.
+ */
+export async function seedLargeSweep(
+  prisma: PrismaClient,
+  options: { id: string; name: string; runCount: number },
+): Promise<Array<{ id: string; costFlops: number; valAccuracy: number }>> {
+  const { id, name, runCount } = options;
+  const strengths = Array.from({ length: 50 }, (_, index) => 1e-9 * 10 ** (index / 25));
+  const thresholds = [0.001, 0.01];
+  const config = displayConfig(name, strengths, thresholds);
+  const finishedAt = new Date();
+  await prisma.sweep.create({
+    data: { id, name, status: 'completed', tags: config.tags, config: config as object, costAxis: 'flops', seedCost: SEED_COST, seedAccuracy: SEED_ACCURACY, startedAt: finishedAt, finishedAt },
+  });
+  let state = 7;
+  const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+  const runs = Array.from({ length: runCount }, (_, index) => {
+    const size = random();
+    return {
+      id: `${id}-run-${index}`,
+      sweepId: id,
+      strength: strengths[index % strengths.length],
+      threshold: thresholds[Math.floor(index / strengths.length) % thresholds.length],
+      seed: Math.floor(index / (strengths.length * thresholds.length)),
+      status: 'completed' as const,
+      step: 40,
+      totalSteps: 40,
+      costFlops: Math.round(SEED_COST.flops * (0.05 + 0.95 * size)),
+      valAccuracy: Number((0.3 + 0.6 * size * random()).toFixed(4)),
+      finishedAt,
+    };
+  });
+  await prisma.run.createMany({ data: runs });
+  return runs.map(({ id: runId, costFlops, valAccuracy }) => ({ id: runId, costFlops, valAccuracy }));
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
@@ -400,6 +401,70 @@ describe('reading results', () => {
       assert.deepEqual(after.pareto.map((p) => p.runId), [loser.runId], 'cheapest and most accurate: it alone is the front');
     } finally {
       await db.prisma.run.update({ where: { id: loser.runId }, data: { costFlops: loser.cost, valAccuracy: loser.accuracy } });
+    }
+  });
+
+  /** node:http, because fetch decodes gzip on its own and hides how the body was sent. */
+  function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      http
+        .get(`${app.url}${path}`, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+  }
+
+  test('the front is gzipped once for clients that accept gzip, and sent as is to those that do not', async () => {
+    const path = `/api/sweeps/${sweep.id}/front?cost=flops`;
+    const auth = { authorization: `Bearer ${token}` };
+    const plain = await rawGet(path, { ...auth, 'accept-encoding': 'identity' });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    const front = wire.FrontSchema.strict().parse(JSON.parse(plain.body.toString('utf8')));
+    for (const acceptEncoding of ['gzip', 'gzip, deflate, br, zstd', 'br;q=1, gzip;q=0.5']) {
+      const zipped = await rawGet(path, { ...auth, 'accept-encoding': acceptEncoding });
+      assert.equal(zipped.headers['content-encoding'], 'gzip', acceptEncoding);
+      assert.deepEqual(JSON.parse(gunzipSync(zipped.body).toString('utf8')), front, `one gunzip gives the front (${acceptEncoding})`);
+      assert.equal(zipped.headers.etag, plain.headers.etag, 'one ETag for both codings of the same front');
+    }
+    // Refused gzip, only deflate: the server's own compression must not take it over either.
+    const deflateOnly = await rawGet(path, { ...auth, 'accept-encoding': 'gzip;q=0, deflate' });
+    assert.equal(deflateOnly.headers['content-encoding'], undefined);
+    assert.deepEqual(JSON.parse(deflateOnly.body.toString('utf8')), front);
+  });
+
+  test('the front has an ETag: If-None-Match answers 304 until a completed run changes, not while others train', async () => {
+    const path = `/api/sweeps/${sweep.id}/front?cost=flops`;
+    const first = await api(path);
+    const etag = first.headers.get('etag');
+    assert.match(etag ?? '', /^W\/".+"$/);
+    assert.match(first.headers.get('cache-control') ?? '', /private/);
+    assert.match(first.headers.get('cache-control') ?? '', /no-cache/, 'a browser must revalidate, never serve its copy unasked');
+    for (const ifNoneMatch of [etag!, `"other", ${etag}`, etag!.replace(/^W\//, '')]) {
+      const again = await rawGet(path, { authorization: `Bearer ${token}`, 'if-none-match': ifNoneMatch });
+      assert.equal(again.status, 304, ifNoneMatch);
+      assert.equal(again.body.length, 0);
+      assert.equal(again.headers.etag, etag);
+    }
+    assert.equal((await api(path, { headers: { 'if-none-match': etag! }, token: null })).status, 401, 'no 304 without a valid token');
+    assert.equal((await api(`/api/sweeps/${sweep.id}/front?cost=model-size`, { headers: { 'if-none-match': etag! } })).status, 200, 'another axis is another answer');
+
+    await db.prisma.run.update({ where: { id: `${sweep.id}-running` }, data: { step: { increment: 1 } } });
+    assert.equal((await api(path, { headers: { 'if-none-match': etag! } })).status, 304, 'a run in training does not change the front');
+
+    const changed = points[1];
+    await db.prisma.run.update({ where: { id: changed.id }, data: { valAccuracy: changed.valAccuracy / 2 } });
+    try {
+      const after = await api(path, { headers: { 'if-none-match': etag! } });
+      assert.equal(after.status, 200, 'a changed completed run changes the front');
+      assert.notEqual(after.headers.get('etag'), etag);
+      const moved = [...after.body.pareto, ...after.body.dominated].find((p: { runId: string }) => p.runId === changed.id);
+      assert.equal(moved.accuracy, changed.valAccuracy / 2);
+    } finally {
+      await db.prisma.run.update({ where: { id: changed.id }, data: { valAccuracy: changed.valAccuracy } });
     }
   });
 

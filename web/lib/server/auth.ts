@@ -2,9 +2,9 @@ import { verifyApiToken, type ApiTokenIdentity } from '../../../src/db/repositor
 import { authPolicy } from './auth-policy.ts';
 import { ApiError } from './errors.ts';
 import { getPrisma } from './services.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
 
-/** The dashboard signs in once (POST /api/session) and its browser then sends the token as this cookie. */
-export const SESSION_COOKIE = 'morphsweep_token';
+export { SESSION_COOKIE };
 
 const CREATE_HINT = 'create a token with `morphsweep token create <name>`';
 

@@ -178,8 +178,28 @@ function buildOpenApiDocument(): object {
         get: {
           operationId: 'getFront',
           summary: 'Pareto front and dominated points on one cost axis, with the seed network and retrained points',
-          parameters: [idParameter('sweep'), ...queryParameters(wire.FrontQuerySchema)],
-          responses: { '200': json('Front', 'the front'), ...errors([404, 'no such sweep'], [422, 'unknown cost axis']) },
+          parameters: [
+            idParameter('sweep'),
+            ...queryParameters(wire.FrontQuerySchema),
+            {
+              name: 'If-None-Match',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: 'the ETag of a front the caller holds; answered 304 without a body while it is still current',
+            },
+          ],
+          responses: {
+            '200': {
+              ...json('Front', 'the front (gzip-encoded when Accept-Encoding allows gzip)'),
+              headers: { ETag: { description: 'weak validator of this front, for If-None-Match', schema: { type: 'string' } } },
+            },
+            '304': {
+              description: 'the front named by If-None-Match is still current',
+              headers: { ETag: { description: 'the same validator', schema: { type: 'string' } } },
+            },
+            ...errors([404, 'no such sweep'], [422, 'unknown cost axis']),
+          },
         },
       },
       '/api/sweeps/{id}/events': {

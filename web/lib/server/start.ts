@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTH_ENV, BIND_HOST_ENV, authPolicy, isLoopbackHost } from './auth-policy.ts';
+import { restorePrecompressedEncoding } from './precompressed.ts';
 
 /**
  * Serve the built dashboard and API from this process (what `morphsweep serve` calls). The app must
@@ -84,6 +85,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
       res.end(JSON.stringify({ error: { code: 'method_not_allowed', message: `${req.method} is not supported; use GET, POST or DELETE` } }));
       return;
     }
+    restorePrecompressedEncoding(res);
     // Connections accepted while Next prepares wait for it rather than being dropped.
     ready.then(() => handle!(req, res)).catch((error) => {
       console.error('[web] request failed:', error);

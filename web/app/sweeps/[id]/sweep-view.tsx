@@ -34,9 +34,10 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const [activePoint, setActivePoint] = useState<ChartPoint | null>(null);
   const [cancelProblem, setCancelProblem] = useState<string | null>(null);
 
-  const costAxis = costAxisChoice ?? sweep.data?.costAxis ?? null;
   const sweepIds = useMemo(() => [sweepId, ...overlayIds], [sweepId, overlayIds]);
-  const fronts = useSweepFronts(costAxis ? sweepIds : [], costAxis ?? 'flops');
+  // Fetched at once, beside the sweep's details: until the user picks an axis, the sweep's own.
+  const fronts = useSweepFronts(sweepIds, costAxisChoice);
+  const costAxis = costAxisChoice ?? sweep.data?.costAxis ?? null;
 
   const live = sweep.data !== null && ACTIVE_STATUSES.has(sweep.data.status);
   useSweepEvents(live ? sweepId : null, () => {
@@ -47,18 +48,25 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const nameOf = (id: string) => allSweeps.data?.find((s) => s.id === id)?.name ?? (id === sweepId ? sweep.data?.name : undefined) ?? id;
   const colorOf = (id: string) => SWEEP_LINE_COLORS[Math.max(0, sweepIds.indexOf(id)) % SWEEP_LINE_COLORS.length];
 
-  const series: FrontSeries[] = (fronts.data ?? []).map((front) => ({
-    front,
-    label: nameOf(front.sweepId),
-    color: colorOf(front.sweepId),
-  }));
-  const allRunPoints = series.flatMap(({ front }) => [...front.pareto, ...front.dominated]);
-  const thresholds = [...new Set(allRunPoints.map((p) => p.threshold))].sort((a, b) => a - b);
-  const strengthColors = strengthColorScale(allRunPoints.map((p) => p.strength));
-  const tablePoints: TablePoint[] = series.flatMap(({ front, label }) => [
-    ...front.pareto.map((point) => ({ ...point, sweepLabel: label, onFront: true })),
-    ...front.dominated.map((point) => ({ ...point, sweepLabel: label, onFront: false })),
-  ]);
+  // Everything derived from the fronts is memoized on them: a hover changes only the active point,
+  // and recomputing 10,000 points' worth of series, colours and table rows per hover made it lag.
+  const sweepName = sweep.data?.name;
+  const series: FrontSeries[] = useMemo(
+    () => (fronts.data ?? []).map((front) => ({ front, label: nameOf(front.sweepId), color: colorOf(front.sweepId) })),
+    // nameOf and colorOf read exactly these.
+    [fronts.data, allSweeps.data, sweepName, sweepIds],
+  );
+  const { thresholds, strengthColors, tablePoints } = useMemo(() => {
+    const allRunPoints = series.flatMap(({ front }) => [...front.pareto, ...front.dominated]);
+    return {
+      thresholds: [...new Set(allRunPoints.map((p) => p.threshold))].sort((a, b) => a - b),
+      strengthColors: strengthColorScale(allRunPoints.map((p) => p.strength)),
+      tablePoints: series.flatMap(({ front, label }): TablePoint[] => [
+        ...front.pareto.map((point) => ({ ...point, sweepLabel: label, onFront: true })),
+        ...front.dominated.map((point) => ({ ...point, sweepLabel: label, onFront: false })),
+      ]),
+    };
+  }, [series]);
 
   const changeOverlay = (ids: string[]) => {
     setOverlayIds(ids);

@@ -17,12 +17,18 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <header className="site-header">
-          <Link href="/" className="brand">
+          {/* No viewport prefetch: on every page load it competed with the page's own data (the
+              sweep page's front) for the server and the main thread; a hover still prefetches. */}
+          <Link href="/" className="brand" prefetch={false}>
             MorphSweep
           </Link>
           <nav aria-label="Main">
-            <Link href="/">Sweeps</Link>
-            <Link href="/sweeps/new">New sweep</Link>
+            <Link href="/" prefetch={false}>
+              Sweeps
+            </Link>
+            <Link href="/sweeps/new" prefetch={false}>
+              New sweep
+            </Link>
             <a href="/api/openapi.json">API</a>
           </nav>
         </header>

@@ -13,11 +13,13 @@ export default async function SweepPage(props: {
   const overlayIds = (Array.isArray(overlay) ? overlay.join(',') : (overlay ?? ''))
     .split(',')
     .filter((overlayId) => overlayId !== '' && overlayId !== id);
-  // The front is the page's biggest answer: the browser starts fetching it with the HTML, while the
-  // scripts load, and the view's own request (same URL: the sweep's own axis) is served from that.
-  // Only with a session, so a signed-out visit does not log a refused preload.
+  // The front (the page's biggest answer) and the sweep's details (the chart waits for its cost axis):
+  // the browser starts fetching both with the HTML, while the scripts load, and the view's own
+  // requests (same URLs) are served from those. Only with a session, so a signed-out visit does not
+  // log refused preloads.
   if ((await cookies()).has(SESSION_COOKIE)) {
-    preload(`/api/sweeps/${encodeURIComponent(sweepId)}/front`, { as: 'fetch', crossOrigin: 'anonymous' });
+    const sweepPath = `/api/sweeps/${encodeURIComponent(sweepId)}`;
+    for (const url of [`${sweepPath}/front`, sweepPath]) preload(url, { as: 'fetch', crossOrigin: 'anonymous' });
   }
   return <SweepView sweepId={sweepId} initialOverlayIds={overlayIds} />;
 }

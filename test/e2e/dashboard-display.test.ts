@@ -300,10 +300,19 @@ test('thousands of points: the front drawn whole, the dominated cloud one point 
   const note = await page.getByTestId('chart-sampling-note').innerText();
   assert.match(note, new RegExp(`Drawing ${drawnDominated.length.toLocaleString('en')} of ${dominatedRuns.length.toLocaleString('en')} dominated points`));
 
-  // A drawn dominated point keeps its own hover details.
-  const shown = drawnDominated[Math.floor(drawnDominated.length / 2)];
-  await page.locator(`[data-point-key="run:${shown.id}"]`).hover({ force: true });
-  await page.getByTestId('point-details').getByText(shown.id).waitFor();
+  // A drawn dominated point keeps its own hover details (one that no other marker covers).
+  const shownId = await page.evaluate((ids) => {
+    for (const id of ids) {
+      const marker = document.querySelector(`[data-point-key="run:${id}"]`);
+      const box = marker?.getBoundingClientRect();
+      const top = box && document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      if (marker && top && marker.contains(top)) return id;
+    }
+    return null;
+  }, drawnDominated.map((run) => run.id));
+  assert.ok(shownId, 'some drawn dominated point is not covered by another marker');
+  await page.locator(`[data-point-key="run:${shownId}"]`).hover();
+  await page.getByTestId('point-details').getByText(shownId).waitFor();
   assert.match(await page.getByTestId('point-details').innerText(), /dominated/);
 
   // Every point stays reachable in the table, a page at a time.

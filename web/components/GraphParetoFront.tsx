@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
+import { scaleLinear, scaleLog } from 'd3-scale';
 import type { CostAxis, Front, FrontPoint, RetrainedPoint } from '../hooks/dashboard-types.ts';
 import { DOMINATED_GRID, sampleDominated, type DominatedSample } from './dominated-sample.ts';
 import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength } from './format.ts';
@@ -41,8 +41,7 @@ interface Datum {
   marker: { shape: MarkerShape; fill: string; outline: string; radius: number; label: string };
   onActivate: (point: ChartPoint) => void;
   /**
-   * Asked at draw time, so a marker redrawn for any reason keeps its highlight. A function, not the
-   * ref itself: recharts keeps data in a store that deep-freezes plain objects.
+   * Asked at draw time, so a marker redrawn for any reason keeps its highlight.
    */
   isActive: (key: string) => boolean;
 }
@@ -63,52 +62,11 @@ function MarkerElement({ datum, cx, cy }: { datum: Datum; cx: number; cy: number
   );
 }
 
-function renderMarker(shapeProps: { cx?: number; cy?: number; payload?: Datum }) {
-  const { cx, cy, payload } = shapeProps;
-  if (cx === undefined || cy === undefined || !payload || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
-  return <MarkerElement datum={payload} cx={cx} cy={cy} />;
-}
-
-const renderNothing = () => <g />;
-
 /** A step after each corner: the best accuracy reachable at or below each cost. */
 function stepAfterPath(corners: Array<{ cx: number; cy: number }>): string {
   return corners
     .map(({ cx, cy }, index) => (index === 0 ? `M${cx},${cy}` : `L${cx},${corners[index - 1].cy}L${cx},${cy}`))
     .join('');
-}
-
-/**
- * The run markers and front lines, drawn straight from the axes' scales. Recharts' own Scatter spends
- * about a millisecond per point on bookkeeping this chart does not use (tooltips, animation, active
- * dots); with hundreds of run markers that was most of the page's time to interactive. The seed
- * network and retrained points (a handful) still go through Scatter.
- */
-function RunLayer({ runs, frontLines }: { runs: Datum[]; frontLines: Array<{ key: string; color: string; points: FrontPoint[] }> }) {
-  const xScale = useXAxisScale();
-  const yScale = useYAxisScale();
-  if (!xScale || !yScale) return null;
-  const at = (cost: number, accuracy: number) => {
-    const cx = xScale(cost);
-    const cy = yScale(accuracy);
-    return typeof cx === 'number' && typeof cy === 'number' && Number.isFinite(cx) && Number.isFinite(cy) ? { cx, cy } : null;
-  };
-  return (
-    <g className="run-layer">
-      {frontLines.map(({ key, color, points }) => {
-        const corners = points.map((point) => at(point.cost, point.accuracy)).filter((corner) => corner !== null);
-        return (
-          <g key={key} className="front-step-line">
-            <path d={stepAfterPath(corners)} fill="none" stroke={color} strokeWidth={2} />
-          </g>
-        );
-      })}
-      {runs.map((datum) => {
-        const position = at(datum.cost, datum.accuracy);
-        return position ? <MarkerElement key={datum.key} datum={datum} cx={position.cx} cy={position.cy} /> : null;
-      })}
-    </g>
-  );
 }
 
 function costOf(point: ChartPoint): number {
@@ -188,92 +146,113 @@ const FrontScatter = memo(function FrontScatter(props: FrontScatterProps) {
   const accuracyFloor = Number.isFinite(lowestAccuracy) ? Math.max(0, Math.floor(lowestAccuracy * 20) / 20 - 0.05) : 0;
   // Close accuracies need a decimal, or neighbouring ticks would both read "100%".
   const accuracyDecimals = 1 - accuracyFloor < 0.2 ? 1 : 0;
-  // Two invisible points span the run markers' costs, so recharts' automatic domain and ticks cover them.
-  const costExtent = lowestCost <= highestCost ? [{ cost: lowestCost, accuracy: 1 }, { cost: highestCost, accuracy: 1 }] : [];
+  const { x, y, xTicks, yTicks } = plotScales({ lowestCost, highestCost, logCost, accuracyFloor });
+  const at = (cost: number, accuracy: number) => {
+    const cx = x(cost);
+    const cy = y(accuracy);
+    return Number.isFinite(cx) && Number.isFinite(cy) && (!logCost || cost > 0) ? { cx, cy } : null;
+  };
 
   const runs = series.flatMap(({ front, label, color }, index) => [
     // Dominated first, so front markers are never hidden under dominated ones.
     ...runData(samples[index].drawn, false, label, color),
     ...runData(front.pareto, true, label, color),
   ]);
-  const frontLines = series.map(({ front, color }) => ({
-    key: front.sweepId,
-    color,
-    points: [...front.pareto].sort((a, b) => a.cost - b.cost),
-  }));
+  const retrains = series.flatMap(({ front, label, color }) =>
+    front.retrained.map((point) =>
+      datum({ kind: 'retrain', sweepLabel: label, point }, point.cost, point.accuracy, { shape: 'star', fill: '#f97316', outline: color, radius: 7 }),
+    ),
+  );
+  const seeds = series.flatMap(({ front, label, color }) => {
+    const seedNetwork = front.seedNetwork;
+    if (!seedNetwork || seedNetwork.accuracy === null) return [];
+    const chartPoint: ChartPoint = { kind: 'seed', sweepLabel: label, cost: seedNetwork.cost, accuracy: seedNetwork.accuracy };
+    return [datum(chartPoint, seedNetwork.cost, seedNetwork.accuracy, { shape: 'ring', fill: 'none', outline: color, radius: 9 })];
+  });
+  const marker = (item: Datum) => {
+    const position = at(item.cost, item.accuracy);
+    return position ? <MarkerElement key={item.key} datum={item} cx={position.cx} cy={position.cy} /> : null;
+  };
 
   return (
-    <ResponsiveContainer width="100%" height={420}>
-      <ScatterChart margin={{ top: 16, right: 48, bottom: 32, left: 16 }} accessibilityLayer={false}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#d1d5db" />
-        <XAxis
-          type="number"
-          dataKey="cost"
-          name={COST_AXIS_LABELS[costAxis]}
-          scale={logCost ? 'log' : 'linear'}
-          domain={['auto', 'auto']}
-          tickFormatter={(value: number) => formatCost(value, costAxis)}
-          label={{ value: COST_AXIS_LABELS[costAxis], position: 'insideBottom', offset: -20 }}
-          padding={{ left: 16, right: 16 }}
-          minTickGap={28}
-        />
-        <YAxis
-          type="number"
-          dataKey="accuracy"
-          name="Accuracy"
-          domain={[accuracyFloor, 1]}
-          tickFormatter={(value: number) => `${(value * 100).toFixed(accuracyDecimals)}%`}
-          label={{ value: 'Accuracy', angle: -90, position: 'insideLeft' }}
-        />
-        <Scatter name="cost extent" data={costExtent} shape={renderNothing} isAnimationActive={false} legendType="none" />
-        <RunLayer runs={runs} frontLines={frontLines} />
-        {series.map(({ front, label, color }) => (
-          <Scatter
-            key={`retrains-${front.sweepId}`}
-            name={`${label} retrained`}
-            data={front.retrained.map((point) =>
-              datum({ kind: 'retrain', sweepLabel: label, point }, point.cost, point.accuracy, {
-                shape: 'star',
-                fill: '#f97316',
-                outline: color,
-                radius: 7,
-              }),
-            )}
-            isAnimationActive={false}
-            shape={renderMarker}
-          />
+    <svg className="pareto-svg" viewBox={`0 0 ${PLOT.width} ${PLOT.height}`} width="100%" role="img" aria-label="Cost versus accuracy">
+      <g className="grid" stroke="#d1d5db" strokeDasharray="3 3">
+        {xTicks.map((tick) => (
+          <line key={`x${tick}`} x1={x(tick)} x2={x(tick)} y1={PLOT.top} y2={PLOT.height - PLOT.bottom} />
         ))}
-        {series.map(({ front, label, color }) => {
-          const seedNetwork = front.seedNetwork;
-          if (!seedNetwork) return null;
-          if (seedNetwork.accuracy === null) {
-            // Accuracy of the full-width seed was not measured: mark at least where its cost lies.
-            return (
-              <ReferenceLine
-                key={`seed-${front.sweepId}`}
-                x={seedNetwork.cost}
-                stroke={color}
-                strokeDasharray="6 4"
-                ifOverflow="extendDomain"
-                label={{ value: `${label}: seed network`, position: 'insideTopLeft', fill: '#374151', fontSize: 12 }}
-              />
-            );
-          }
-          const chartPoint: ChartPoint = { kind: 'seed', sweepLabel: label, cost: seedNetwork.cost, accuracy: seedNetwork.accuracy };
+        {yTicks.map((tick) => (
+          <line key={`y${tick}`} x1={PLOT.left} x2={PLOT.width - PLOT.right} y1={y(tick)} y2={y(tick)} />
+        ))}
+      </g>
+      <g className="axis" fontSize={12} fill="#4b5563">
+        <line x1={PLOT.left} x2={PLOT.width - PLOT.right} y1={PLOT.height - PLOT.bottom} y2={PLOT.height - PLOT.bottom} stroke="#6b7280" />
+        <line x1={PLOT.left} x2={PLOT.left} y1={PLOT.top} y2={PLOT.height - PLOT.bottom} stroke="#6b7280" />
+        {xTicks.map((tick) => (
+          <text key={`x${tick}`} x={x(tick)} y={PLOT.height - PLOT.bottom + 16} textAnchor="middle">
+            {formatCost(tick, costAxis)}
+          </text>
+        ))}
+        {yTicks.map((tick) => (
+          <text key={`y${tick}`} x={PLOT.left - 6} y={y(tick) + 4} textAnchor="end">
+            {`${(tick * 100).toFixed(accuracyDecimals)}%`}
+          </text>
+        ))}
+        <text x={(PLOT.left + PLOT.width - PLOT.right) / 2} y={PLOT.height - 8} textAnchor="middle">
+          {COST_AXIS_LABELS[costAxis]}
+        </text>
+        <text transform={`translate(16 ${(PLOT.top + PLOT.height - PLOT.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+          Accuracy
+        </text>
+      </g>
+      {series.map(({ front, label, color }) => {
+        const seedNetwork = front.seedNetwork;
+        // Accuracy of the full-width seed was not measured: mark at least where its cost lies.
+        if (!seedNetwork || seedNetwork.accuracy !== null || !Number.isFinite(x(seedNetwork.cost))) return null;
+        return (
+          <g key={`seed-${front.sweepId}`} className="seed-reference-line">
+            <line x1={x(seedNetwork.cost)} x2={x(seedNetwork.cost)} y1={PLOT.top} y2={PLOT.height - PLOT.bottom} stroke={color} strokeDasharray="6 4" />
+            <text x={x(seedNetwork.cost) + 4} y={PLOT.top + 12} fill="#374151" fontSize={12}>{`${label}: seed network`}</text>
+          </g>
+        );
+      })}
+      <g className="run-layer">
+        {series.map(({ front, color }) => {
+          const corners = [...front.pareto]
+            .sort((a, b) => a.cost - b.cost)
+            .map((point) => at(point.cost, point.accuracy))
+            .filter((corner) => corner !== null);
           return (
-            <Scatter
-              key={`seed-${front.sweepId}`}
-              name={`${label} seed network`}
-              data={[datum(chartPoint, seedNetwork.cost, seedNetwork.accuracy, { shape: 'ring', fill: 'none', outline: color, radius: 9 })]}
-              isAnimationActive={false}
-              shape={renderMarker}
-            />
+            <g key={front.sweepId} className="front-step-line">
+              <path d={stepAfterPath(corners)} fill="none" stroke={color} strokeWidth={2} />
+            </g>
           );
         })}
-      </ScatterChart>
-    </ResponsiveContainer>
+        {runs.map(marker)}
+      </g>
+      {retrains.map(marker)}
+      {seeds.map(marker)}
+    </svg>
   );
 });
+
+/** The SVG's own coordinate system; the chart scales with its panel through the viewBox. */
+const PLOT = { width: 760, height: 420, top: 16, right: 32, bottom: 48, left: 64 };
+/** Keeps markers off the axes at both ends of the cost range. */
+const COST_PADDING_PX = 16;
+
+/** Cost (linear or log) and accuracy scales over the plot area, with their ticks. */
+function plotScales({ lowestCost, highestCost, logCost, accuracyFloor }: { lowestCost: number; highestCost: number; logCost: boolean; accuracyFloor: number }) {
+  const hasCosts = lowestCost <= highestCost;
+  // One distinct cost still needs a range around it.
+  const [low, high] = !hasCosts ? [1, 10] : lowestCost < highestCost ? [lowestCost, highestCost] : logCost ? [lowestCost / 2, highestCost * 2] : [lowestCost - 1, highestCost + 1];
+  const range = [PLOT.left + COST_PADDING_PX, PLOT.width - PLOT.right - COST_PADDING_PX];
+  const x = logCost ? scaleLog().domain([low, high]).nice().range(range) : scaleLinear().domain([low, high]).nice().range(range);
+  let xTicks = x.ticks(6);
+  // A log scale ticks every digit of every decade: beyond a few labels, keep the powers of ten.
+  if (logCost && xTicks.length > 8) xTicks = xTicks.filter((tick) => Number.isInteger(Math.round(Math.log10(tick) * 1e6) / 1e6));
+  const y = scaleLinear().domain([accuracyFloor, 1]).range([PLOT.height - PLOT.bottom, PLOT.top]);
+  return { x, y, xTicks, yTicks: y.ticks(6) };
+}
 
 /** The sweep's cost-vs-accuracy scatter: Pareto front as a step line, seed and retrains marked apart. */
 export function GraphParetoFront(props: GraphParetoFrontProps) {
@@ -281,7 +260,7 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
   const samples = useMemo(() => series.map(({ front }) => sampleDominated(front.dominated, logCost)), [series, logCost]);
 
   // Keyboard: the chart is one tab stop; arrows walk the drawn points by cost, Enter opens the active
-  // one. (Focusable markers would be one tab stop per point and lose focus whenever recharts redraws.)
+  // one. (Focusable markers would be one tab stop per point and lose focus whenever the chart redraws.)
   const pointsByCost = useMemo(
     () =>
       series

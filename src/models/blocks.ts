@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LogisticSigmoidGate } from '../morphnet/gate.ts';
 import { batchNormalization } from './batch-norm.ts';
+import { conv2d } from './conv2d.ts';
 
 /** Layer-building helpers shared by the seed networks; names are stable so structures map to layers. */
 export interface BlockContext {
@@ -34,17 +35,15 @@ export function conv(
   strides: number,
   ctx: BlockContext,
 ): tf.SymbolicTensor {
-  return tf.layers
-    .conv2d({
-      name,
-      filters,
-      kernelSize,
-      strides,
-      padding: 'same',
-      useBias: false,
-      kernelInitializer: tf.initializers.heNormal({ seed: ctx.nextSeed() }),
-    })
-    .apply(x) as tf.SymbolicTensor;
+  return conv2d({
+    name,
+    filters,
+    kernelSize,
+    strides,
+    padding: 'same',
+    useBias: false,
+    kernelInitializer: tf.initializers.heNormal({ seed: ctx.nextSeed() }),
+  }).apply(x) as tf.SymbolicTensor;
 }
 
 export function relu(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LogisticSigmoidGate } from '../morphnet/gate.ts';
 import { batchNormalization } from './batch-norm.ts';
+import { conv2d } from './conv2d.ts';
 
 export interface ReferenceCnnOptions {
   inputShape: [number, number, number];
@@ -24,17 +25,15 @@ export function buildReferenceCnn(options: ReferenceCnnOptions): tf.LayersModel 
   const input = tf.input({ shape: options.inputShape, name: 'input' });
   let x: tf.SymbolicTensor = input;
   widths.forEach((filters, i) => {
-    x = tf.layers
-      .conv2d({
-        name: `conv${i + 1}`,
-        filters,
-        kernelSize: 3,
-        strides: strides[i],
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
-      })
-      .apply(x) as tf.SymbolicTensor;
+    x = conv2d({
+      name: `conv${i + 1}`,
+      filters,
+      kernelSize: 3,
+      strides: strides[i],
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
+    }).apply(x) as tf.SymbolicTensor;
     x = batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     if (options.gated) {
       x = new LogisticSigmoidGate({ name: `bn${i + 1}_gate`, seed: seed + 200 + i }).apply(x) as tf.SymbolicTensor;

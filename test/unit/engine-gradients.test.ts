@@ -72,3 +72,18 @@ test('a small conv net has the same gradients on wasm as on cpu', async () => {
     assert.ok(maxDiff / maxExpected < 1e-4, `${name}: relative error ${(maxDiff / maxExpected).toExponential(2)}`);
   }
 });
+
+test("ReLU's gradient on wasm (one SIMD pass and a scalar tail) equals cpu's, zeros and negatives included", async () => {
+  await initEngine({ backend: 'wasm' });
+  // 7 x 5 = 35 values: 32 in SIMD lanes, 3 in the tail; every fifth input is exactly 0.
+  const x = Float32Array.from({ length: 35 }, (_, i) => (i % 5 === 0 ? 0 : Math.sin(i * 1.7)));
+  const dy = Float32Array.from({ length: 35 }, (_, i) => Math.cos(i * 0.9) + 2);
+  const reluGradient = () =>
+    tf.tidy(() => tf.grad((input: tf.Tensor) => tf.relu(input))(tf.tensor2d(x, [7, 5]), tf.tensor2d(dy, [7, 5])).dataSync());
+  const onWasm = reluGradient();
+  await tf.setBackend('cpu');
+  const onCpu = reluGradient();
+  await tf.setBackend('wasm');
+  assert.deepEqual(Array.from(onWasm), Array.from(onCpu));
+  assert.ok(onCpu.some((value) => value === 0) && onCpu.some((value) => value > 0));
+});

@@ -332,6 +332,8 @@ test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops, Identity and Cast ov
     [[4, 5, 6, 3], 0],
     [[7, 3], [0, 1]],
     [[4, 5, 6, 3], [1, 2]],
+    [[4, 5, 6, 3], [2, 1]],
+    [[3, 1, 1, 4], [1, 2]],
     [[4, 5, 6, 3], [3]],
     [[4, 5, 6, 3], [0, 2]],
   ];
@@ -392,13 +394,15 @@ test('Tile, Sum/Mean, BatchMatMul, broadcasting binary ops, Identity and Cast ov
 
 test('Conv2DBackpropFilter on image-like and many-pixel inputs (both operand orders, several chunks) matches the cpu backend', async () => {
   // [input shape, filter, strides, outChannels]: one input channel with more output channels than
-  // patch values (patches become the product's filter), and enough pixels for several chunks on
-  // both paths, with short and long (copied in runs) patch rows.
+  // patch values (the SIMD patch products, or the patches as the product's filter when the output
+  // channels are not a multiple of 4), and enough pixels for several chunks on all paths, with
+  // short and long (copied in runs) patch rows.
   const shapes: [[number, number, number, number], [number, number], [number, number], number][] = [
     [[2, 28, 28, 1], [3, 3], [1, 1], 32],
     [[9, 29, 31, 1], [3, 3], [1, 1], 12],
     [[3, 29, 31, 1], [5, 5], [2, 2], 40],
     [[2, 13, 11, 2], [2, 3], [1, 2], 24],
+    [[5, 13, 11, 1], [3, 3], [1, 1], 10],
     [[9, 29, 31, 4], [3, 3], [1, 1], 3],
     [[9, 29, 31, 8], [3, 3], [1, 1], 2],
     [[3, 30, 29, 8], [3, 3], [2, 2], 5],

@@ -1,6 +1,8 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { address, byteOffsetOf, op, simdFunctions } from './simd-assembler.ts';
+import type { SimdFunction } from './simd-assembler.ts';
 import { heapView, release, writeFloat32 } from './toolkit.ts';
 
 /**
@@ -38,61 +40,6 @@ interface SimdLoops {
   inputGrad(dy: number, x: number, mean: number, out: number, a: number, b: number, k: number, nBytes: number, channelBytes: number): void;
 }
 
-// --- A minimal WebAssembly encoder for the four loops. --------------------------------------
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  localGet: (index: number) => [0x20, index],
-  localSet: (index: number) => [0x21, index],
-  localTee: (index: number) => [0x22, index],
-  i32Const: (value: number) => [0x41, ...signedLeb(value)],
-  i32Add: [0x6a],
-  i32Ne: [0x47],
-  i32GeU: [0x4f],
-  select: [0x1b],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  br: (depth: number) => [0x0c, depth],
-  brIf: (depth: number) => [0x0d, depth],
-  end: [0x0b],
-  // Alignment hint 0: tensor buffers are only 8-byte aligned.
-  v128Load: [0xfd, 0x00, 0x00, 0x00],
-  v128Store: [0xfd, 0x0b, 0x00, 0x00],
-  f32x4Add: [0xfd, 0xe4, 0x01],
-  f32x4Sub: [0xfd, 0xe5, 0x01],
-  f32x4Mul: [0xfd, 0xe6, 0x01],
-};
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
-
-const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length), ...body];
-const name = (text: string) => [...unsignedLeb(text.length), ...new TextEncoder().encode(text)];
-
-/** address = base + offset (both locals). */
-const address = (base: number, offset: number) => [...op.localGet(base), ...op.localGet(offset), ...op.i32Add];
-
 /**
  * `for (i = 0, j = 0; i < n; i += 16, j = (j + 16 == channelBytes) ? 0 : j + 16) body`, where the
  * locals i and j are the two after the parameters.
@@ -128,18 +75,16 @@ function channelLoop(paramCount: number, nParam: number, channelParam: number, b
   ];
 }
 
-function functionBody(paramCount: number, extraV128Locals: number, loop: number[]): number[] {
-  const locals = [[...unsignedLeb(2), I32], ...(extraV128Locals > 0 ? [[...unsignedLeb(extraV128Locals), V128]] : [])];
-  const body = [...vector(locals), ...loop, ...op.end];
-  return [...unsignedLeb(body.length), ...body];
+function loopFunction(name: string, params: number, v128Locals: number, nParam: number, channelParam: number, body: number[]): SimdFunction {
+  return { name, params, i32Locals: 2, v128Locals, code: channelLoop(params, nParam, channelParam, body) };
 }
 
 /** (x[i] - mean[j]) on the stack. */
 const centeredValue = (x: number, mean: number, i: number, j: number) => [
   ...address(x, i),
-  ...op.v128Load,
+  ...op.v128Load(),
   ...address(mean, j),
-  ...op.v128Load,
+  ...op.v128Load(),
   ...op.f32x4Sub,
 ];
 
@@ -147,13 +92,13 @@ const centeredValue = (x: number, mean: number, i: number, j: number) => [
 const accumulate = (accumulator: number, j: number, value: number[]) => [
   ...address(accumulator, j),
   ...address(accumulator, j),
-  ...op.v128Load,
+  ...op.v128Load(),
   ...value,
   ...op.f32x4Add,
-  ...op.v128Store,
+  ...op.v128Store(),
 ];
 
-function varianceSumsBody(): number[] {
+function varianceSumsFunction(): SimdFunction {
   const [x, mean, sumSquares, n, channels] = [0, 1, 2, 3, 4];
   const [i, j, value] = [5, 6, 7];
   const body = [
@@ -161,97 +106,75 @@ function varianceSumsBody(): number[] {
     ...op.localSet(value),
     ...accumulate(sumSquares, j, [...op.localGet(value), ...op.localGet(value), ...op.f32x4Mul]),
   ];
-  return functionBody(5, 1, channelLoop(5, n, channels, body));
+  return loopFunction('varianceSums', 5, 1, n, channels, body);
 }
 
-function normalizeBody(): number[] {
+function normalizeFunction(): SimdFunction {
   const [x, mean, out, scale, offset, n, channels] = [0, 1, 2, 3, 4, 5, 6];
   const [i, j] = [7, 8];
   const body = [
     ...address(out, i),
     ...centeredValue(x, mean, i, j),
     ...address(scale, j),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...op.f32x4Mul,
     ...address(offset, j),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...op.f32x4Add,
-    ...op.v128Store,
+    ...op.v128Store(),
   ];
-  return functionBody(7, 0, channelLoop(7, n, channels, body));
+  return loopFunction('normalize', 7, 0, n, channels, body);
 }
 
-function gradSumsBody(): number[] {
+function gradSumsFunction(): SimdFunction {
   const [dy, x, mean, sumDy, sumDyC, n, channels] = [0, 1, 2, 3, 4, 5, 6];
   const [i, j, dyValue] = [7, 8, 9];
   const body = [
     ...address(dy, i),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...op.localSet(dyValue),
     ...accumulate(sumDy, j, op.localGet(dyValue)),
     ...accumulate(sumDyC, j, [...op.localGet(dyValue), ...centeredValue(x, mean, i, j), ...op.f32x4Mul]),
   ];
-  return functionBody(7, 1, channelLoop(7, n, channels, body));
+  return loopFunction('gradSums', 7, 1, n, channels, body);
 }
 
-function inputGradBody(): number[] {
+function inputGradFunction(): SimdFunction {
   const [dy, x, mean, out, a, b, k, n, channels] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [i, j] = [9, 10];
   const body = [
     ...address(out, i),
     ...address(a, j),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...address(dy, i),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...op.f32x4Mul,
     ...address(b, j),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...centeredValue(x, mean, i, j),
     ...op.f32x4Mul,
     ...op.f32x4Add,
     ...address(k, j),
-    ...op.v128Load,
+    ...op.v128Load(),
     ...op.f32x4Add,
-    ...op.v128Store,
+    ...op.v128Store(),
   ];
-  return functionBody(9, 0, channelLoop(9, n, channels, body));
-}
-
-function moduleBytes(sharedMemory: boolean): Uint8Array<ArrayBuffer> {
-  const functionType = (params: number) => [0x60, ...unsignedLeb(params), ...new Array<number>(params).fill(I32), 0x00];
-  // Shared memories must declare a maximum; 65536 pages (4 GiB) admits any imported maximum.
-  const memoryLimits = sharedMemory ? [0x03, 0x01, ...unsignedLeb(65536)] : [0x00, 0x01];
-  const exports = ['varianceSums', 'normalize', 'gradSums', 'inputGrad'];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([functionType(5), functionType(7), functionType(9)])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]])),
-    ...section(3, vector([[0], [1], [1], [2]])),
-    ...section(7, vector(exports.map((exportName, index) => [...name(exportName), 0x00, index]))),
-    ...section(10, vector([varianceSumsBody(), normalizeBody(), gradSumsBody(), inputGradBody()])),
-  ]);
+  return loopFunction('inputGrad', 9, 0, n, channels, body);
 }
 
 // --- Binding to the backend's memory. ---------------------------------------------------------
 
-const loopsByMemory = new WeakMap<WebAssembly.Memory, SimdLoops>();
-
 function simdLoops(backend: BackendWasm): SimdLoops {
-  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  const memory = module.wasmMemory ?? module.asm?.memory;
-  if (memory === undefined) throw new Error('The wasm backend exposes no WebAssembly.Memory; is @tensorflow/tfjs-backend-wasm 4.22 installed?');
-  let loops = loopsByMemory.get(memory);
-  if (loops === undefined) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(shared)), { env: { memory } });
-    loops = instance.exports as unknown as SimdLoops;
-    loopsByMemory.set(memory, loops);
-  }
-  return loops;
+  return simdFunctions<SimdLoops>(backend, 'batch-norm-training', () => [
+    varianceSumsFunction(),
+    normalizeFunction(),
+    gradSumsFunction(),
+    inputGradFunction(),
+  ]);
 }
 
 function offsetOf(backend: BackendWasm, info: TensorInfo): number {
-  return (backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset;
+  return byteOffsetOf(backend, info.dataId);
 }
 
 /**

@@ -2,6 +2,7 @@ import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gatherPatches } from './patches.ts';
+import { shortPatchProducts, shortPatchProductsApply } from './short-patch-products.ts';
 import { heapIndex, heapView, release, reshape, runOriginal, transpose, wholeHeap, writeFloat32 } from './toolkit.ts';
 
 /**
@@ -50,6 +51,11 @@ function conv2dBackpropFilter(args: {
   // Patches as the filter when they are the narrower operand (few input channels, e.g. images).
   const patchesAsFilter = patchLength < info.outChannels;
   const allPatches = patchesAsFilter ? channelMajorPatches(backend, x, attrs.filterShape, info) : undefined;
+  if (allPatches !== undefined && shortPatchProductsApply(info.outChannels)) {
+    const products = shortPatchProducts(backend, allPatches, dy);
+    release(backend, allPatches);
+    return writeFloat32(backend, attrs.filterShape, channelMajorToFilter(products, info, 'rows'));
+  }
   const partialProducts: TensorInfo[] = [];
   for (let firstPixel = 0; firstPixel < pixels; firstPixel += pixelsPerChunk) {
     const chunkPixels = Math.min(pixelsPerChunk, pixels - firstPixel);
@@ -78,16 +84,29 @@ function conv2dBackpropFilter(args: {
   if (allPatches !== undefined) release(backend, allPatches);
   const sums = sumPartialProducts(backend, partialProducts);
   if (allPatches === undefined) return writeFloat32(backend, attrs.filterShape, sums);
-  // The products were dW^T in [Cout, (i, kh, kw)] order.
+  // The products were dW^T: [Cout, (i, kh, kw)].
+  return writeFloat32(backend, attrs.filterShape, channelMajorToFilter(sums, info, 'columns'));
+}
+
+/**
+ * dW [KH, KW, Cin, Cout] from products over channel-major patches, whose (i, kh, kw) index runs
+ * along the rows ([(i, kh, kw), Cout]) or the columns ([Cout, (i, kh, kw)]).
+ */
+function channelMajorToFilter(products: ArrayLike<number>, info: backend_util.Conv2DInfo, patchAxis: 'rows' | 'columns'): Float32Array {
   const { inChannels, outChannels } = info;
   const taps = info.filterHeight * info.filterWidth;
-  const filterValues = new Float32Array(sums.length);
+  const patchLength = inChannels * taps;
+  const filterValues = new Float32Array(patchLength * outChannels);
   for (let o = 0; o < outChannels; o++) {
     for (let i = 0; i < inChannels; i++) {
-      for (let t = 0; t < taps; t++) filterValues[(t * inChannels + i) * outChannels + o] = sums[(o * inChannels + i) * taps + t]!;
+      for (let t = 0; t < taps; t++) {
+        const patchIndex = i * taps + t;
+        const source = patchAxis === 'rows' ? patchIndex * outChannels + o : o * patchLength + patchIndex;
+        filterValues[(t * inChannels + i) * outChannels + o] = products[source]!;
+      }
     }
   }
-  return writeFloat32(backend, attrs.filterShape, filterValues);
+  return filterValues;
 }
 
 /**

@@ -9,6 +9,7 @@ import { batchNormTrainingConfigs } from './batch-norm-training.ts';
 import { castConfig, identityConfig } from './buffer-sharing.ts';
 import { explicitSamePaddingConfigs } from './explicit-same-padding.ts';
 import { meanConfig, sumConfig } from './leading-axes-reduction.ts';
+import { registerReluGradient, reluGradConfig } from './relu-gradient.ts';
 import { rowBroadcastBinaryConfigs } from './row-broadcast-binary.ts';
 import { tileConfig } from './tile.ts';
 import { captureOriginalKernel } from './toolkit.ts';
@@ -50,7 +51,8 @@ export function registerWasmKernels(): void {
   if (registered) return;
   for (const name of buildingBlocks) captureOriginalKernel(name);
   for (const config of missingKernels) registerKernel(config);
-  for (const config of batchNormTrainingConfigs) registerKernel(config);
+  for (const config of [...batchNormTrainingConfigs, reluGradConfig]) registerKernel(config);
+  registerReluGradient();
   for (const config of [...fasterKernels, ...correctedKernels]) {
     const original = captureOriginalKernel(config.kernelName);
     unregisterKernel(config.kernelName, 'wasm');

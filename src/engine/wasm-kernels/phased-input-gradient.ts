@@ -1,7 +1,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { AxisPhase, AxisPhasePlan } from './conv-geometry.ts';
-import { cropSpatial, heapView, release, reshape, transpose } from './toolkit.ts';
+import { pixelScatter } from './pixel-scatter.ts';
+import { byteOffsetOf } from './simd-assembler.ts';
+import { cropSpatial, release, zeros as zeroPhase } from './toolkit.ts';
 
 /** Explicit NHWC padding in the form tfjs kernels accept. */
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
@@ -62,39 +64,34 @@ export function phasedInputGradient(
   // Unit strides: the single phase already is dx, with nothing to interleave.
   if (rowStride === 1 && colStride === 1) return convolveOnePhase(rowPlan.phases[0]!, colPlan.phases[0]!);
 
-  // Interleave in wasm: stack the phases as [rowStride, colStride, N*L_h*L_w, C], then two
-  // transposes that the backend runs as cache-friendly 3D copies (a JS scatter took ~5x longer):
-  // [r, c, pixels, C] -> [r, pixels, c, C] = [r, N*L_h, L_w*c*C] -> [N*L_h, r, L_w*c*C].
-  const phaseSize = batch * rowPlan.phaseLength * colPlan.phaseLength * channels;
-  const stacked = backend.makeOutput([rowStride, colStride, phaseSize / channels, channels], 'float32');
+  const dx = backend.makeOutput(inputShape, 'float32');
+  const scatter = pixelScatter(backend);
+  const pixelBytes = channels * 4;
+  const phaseRowBytes = colPlan.phaseLength * pixelBytes;
+  /**
+   * Writes phase [N, L_h, L_w, C] to dx's rows rowOffset + k * rowStride and columns likewise. A
+   * phase is ceil(size / stride) long, so its last row or column can fall outside dx.
+   */
+  const scatterPhase = (phase: TensorInfo, rowOffset: number, colOffset: number): void => {
+    const rows = Math.min(rowPlan.phaseLength, Math.ceil((inHeight - rowOffset) / rowStride));
+    const columns = Math.min(colPlan.phaseLength, Math.ceil((inWidth - colOffset) / colStride));
+    if (rows <= 0 || columns <= 0) return;
+    const [phaseAt, dxAt] = [byteOffsetOf(backend, phase.dataId), byteOffsetOf(backend, dx.dataId)];
+    for (let n = 0; n < batch; n++) {
+      const src = phaseAt + n * rowPlan.phaseLength * phaseRowBytes;
+      const dst = dxAt + ((n * inHeight + rowOffset) * inWidth + colOffset) * pixelBytes;
+      scatter.scatter(src, dst, rows, columns, pixelBytes, phaseRowBytes, colStride * pixelBytes, rowStride * inWidth * pixelBytes);
+    }
+  };
   rowPlan.phases.forEach((rowPhase, rowOffset) => {
     colPlan.phases.forEach((colPhase, colOffset) => {
-      const start = (rowOffset * colStride + colOffset) * phaseSize;
-      if (rowPhase.taps.length === 0 || colPhase.taps.length === 0) {
-        heapView(backend, stacked).fill(0, start, start + phaseSize);
-        return;
-      }
-      const phaseOut = convolveOnePhase(rowPhase, colPhase);
-      // Views after convolveOnePhase's allocations.
-      heapView(backend, stacked).set(heapView(backend, phaseOut), start);
-      release(backend, phaseOut);
+      const noTaps = rowPhase.taps.length === 0 || colPhase.taps.length === 0;
+      const phase = noTaps
+        ? zeroPhase(backend, [batch, rowPlan.phaseLength, colPlan.phaseLength, channels])
+        : convolveOnePhase(rowPhase, colPhase);
+      scatterPhase(phase, rowOffset, colOffset);
+      release(backend, phase);
     });
   });
-  const columnsInterleaved = transpose(backend, stacked, [0, 2, 1, 3]);
-  release(backend, stacked);
-  const rowsByPhase = reshape(backend, columnsInterleaved, [
-    rowStride,
-    batch * rowPlan.phaseLength,
-    colPlan.phaseLength * colStride * channels,
-  ]);
-  release(backend, columnsInterleaved);
-  const interleaved = transpose(backend, rowsByPhase, [1, 0, 2]);
-  release(backend, rowsByPhase);
-  const paddedShape = [batch, rowPlan.phaseLength * rowStride, colPlan.phaseLength * colStride, channels];
-  const padded = reshape(backend, interleaved, paddedShape);
-  release(backend, interleaved);
-  // Each phase is ceil(size / stride) long, so the interleaved gradient can overhang dx by a row or column.
-  const dx = cropSpatial(backend, padded, 0, 0, inHeight, inWidth);
-  release(backend, padded);
   return dx;
 }

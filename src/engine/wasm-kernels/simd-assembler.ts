@@ -18,6 +18,7 @@ export const op = {
   i32Add: [0x6a],
   i32Mul: [0x6c],
   i32Ne: [0x47],
+  i32GtU: [0x4b],
   i32GeU: [0x4f],
   select: [0x1b],
   block: [0x02, 0x40],
@@ -30,6 +31,7 @@ export const op = {
   v128Store: (byteOffset = 0) => [0xfd, 0x0b, 0x00, ...unsignedLeb(byteOffset)],
   /** f32.load from (address on the stack) + byteOffset. */
   f32Load: (byteOffset = 0) => [0x2a, 0x00, ...unsignedLeb(byteOffset)],
+  f32Store: (byteOffset = 0) => [0x38, 0x00, ...unsignedLeb(byteOffset)],
   f32x4Splat: [0xfd, 0x13],
   v128And: [0xfd, 0x4e],
   f32x4Gt: [0xfd, 0x44],

@@ -3,6 +3,7 @@ import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@tenso
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gatherPatches } from './patches.ts';
 import { shortPatchProducts, shortPatchProductsApply } from './short-patch-products.ts';
+import { transposedPatches, transposedPatchesApply } from './transposed-patches.ts';
 import { heapIndex, heapView, release, reshape, runOriginal, transpose, wholeHeap, writeFloat32 } from './toolkit.ts';
 
 /**
@@ -67,7 +68,9 @@ function conv2dBackpropFilter(args: {
       rows = transposeMatrix(backend, dyChunk, [1, 1, info.outChannels, chunkPixels]);
       release(backend, dyChunk);
     } else {
-      rows = gatherTransposedPatches(backend, x, info, firstPixel, chunkPixels);
+      rows = transposedPatchesApply(info, chunkPixels)
+        ? transposedPatches(backend, x, info, firstPixel, chunkPixels)
+        : gatherTransposedPatches(backend, x, info, firstPixel, chunkPixels);
       filter = dyChunk;
     }
     partialProducts.push(

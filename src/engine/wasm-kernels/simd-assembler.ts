@@ -29,6 +29,8 @@ export const op = {
   /** v128.load from (address on the stack) + byteOffset. */
   v128Load: (byteOffset = 0) => [0xfd, 0x00, 0x00, ...unsignedLeb(byteOffset)],
   v128Store: (byteOffset = 0) => [0xfd, 0x0b, 0x00, ...unsignedLeb(byteOffset)],
+  /** i32.load from (address on the stack) + byteOffset. */
+  i32Load: (byteOffset = 0) => [0x28, 0x00, ...unsignedLeb(byteOffset)],
   /** f32.load from (address on the stack) + byteOffset. */
   f32Load: (byteOffset = 0) => [0x2a, 0x00, ...unsignedLeb(byteOffset)],
   f32Store: (byteOffset = 0) => [0x38, 0x00, ...unsignedLeb(byteOffset)],

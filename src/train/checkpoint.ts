@@ -22,6 +22,13 @@ export interface OptimizerState {
   iterations: number;
   /** The optimizer's slot variables in its own order (tf.Optimizer.getWeights without "iter"). */
   slots: NamedArray[];
+  /**
+   * Adam's running powers beta1^t and beta2^t as it holds them: products of float32 roundings.
+   * tfjs's setWeights recomputes them as pow(beta, t), which differs in the last bit at most steps,
+   * so a resumed run would drift from the uninterrupted one. Empty for the other optimizers (and in
+   * checkpoints written before they were stored).
+   */
+  runningPowers: NamedArray[];
 }
 
 export interface RngState {
@@ -62,7 +69,21 @@ export async function captureCheckpoint(
   const iterations = (await iterationsEntry.tensor.data())[0];
   iterationsEntry.tensor.dispose();
   const slots = await Promise.all(slotEntries.map((slot, index) => toNamedArray(`slot${index}`, slot.tensor)));
-  return { step, weights, optimizerState: { optimizer: optimizerName, iterations, slots }, rngState };
+  const runningPowers = await Promise.all(
+    Object.entries(adamRunningPowers(optimizer) ?? {}).map(([name, variable]) => toNamedArray(name, variable)),
+  );
+  return { step, weights, optimizerState: { optimizer: optimizerName, iterations, slots, runningPowers }, rngState };
+}
+
+/** AdamOptimizer's private running powers (tfjs 4.22 field names), or undefined for other optimizers. */
+function adamRunningPowers(optimizer: tf.Optimizer): Record<string, tf.Variable> | undefined {
+  // Not instanceof: tfjs's optimizers answer it by duck typing, so every optimizer is an AdamOptimizer.
+  if (optimizer.getClassName() !== tf.AdamOptimizer.className) return undefined;
+  const { accBeta1, accBeta2 } = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (accBeta1 === undefined || accBeta2 === undefined) {
+    throw new Error('tf.AdamOptimizer has no accBeta1/accBeta2; is @tensorflow/tfjs 4.22 installed?');
+  }
+  return { accBeta1, accBeta2 };
 }
 
 function describe(array: { name: string; shape: readonly number[] }): string {
@@ -111,11 +132,16 @@ export async function restoreCheckpoint(
   // setWeights wraps each tensor in a new variable sharing its data, so ours can be released after.
   await optimizer.setWeights(entries);
   tf.dispose(entries.map((entry) => entry.tensor));
+  const powers = adamRunningPowers(optimizer);
+  for (const stored of checkpoint.optimizerState.runningPowers) {
+    tf.tidy(() => powers?.[stored.name]?.assign(toTensor(stored)));
+  }
 }
 
 const CHECKPOINT_KIND = 'morphsweep-train-checkpoint';
 const WEIGHT_PREFIX = 'weights/';
 const SLOT_PREFIX = 'slots/';
+const POWER_PREFIX = 'powers/';
 
 function isRngState(value: unknown): value is RngState {
   const candidate = value as RngState | null;
@@ -132,7 +158,7 @@ function isOptimizerName(value: unknown): value is OptimizerName {
 }
 
 export function serializeCheckpoint(checkpoint: TrainCheckpoint): Uint8Array {
-  const { optimizer, iterations, slots } = checkpoint.optimizerState;
+  const { optimizer, iterations, slots, runningPowers } = checkpoint.optimizerState;
   const meta = {
     kind: CHECKPOINT_KIND,
     step: checkpoint.step,
@@ -143,6 +169,7 @@ export function serializeCheckpoint(checkpoint: TrainCheckpoint): Uint8Array {
   return encodeTensorBundle(meta, [
     ...checkpoint.weights.map((array) => ({ ...array, name: WEIGHT_PREFIX + array.name })),
     ...slots.map((array) => ({ ...array, name: SLOT_PREFIX + array.name })),
+    ...runningPowers.map((array) => ({ ...array, name: POWER_PREFIX + array.name })),
   ]);
 }
 
@@ -165,18 +192,24 @@ export function deserializeCheckpoint(bytes: Uint8Array): TrainCheckpoint {
   return {
     step: header.step as number,
     weights: strip(WEIGHT_PREFIX),
-    optimizerState: { optimizer: header.optimizer, iterations: header.iterations as number, slots: strip(SLOT_PREFIX) },
+    optimizerState: {
+      optimizer: header.optimizer,
+      iterations: header.iterations as number,
+      slots: strip(SLOT_PREFIX),
+      runningPowers: strip(POWER_PREFIX),
+    },
     rngState: header.rngState,
   };
 }
 
 /** Splits a checkpoint into the Checkpoint table's columns (weights and optimizer state as bytes). */
 export function checkpointToRecord(checkpoint: TrainCheckpoint): CheckpointRecord {
-  const { optimizer, iterations, slots } = checkpoint.optimizerState;
+  const { optimizer, iterations, slots, runningPowers } = checkpoint.optimizerState;
+  const powers = runningPowers.map((array) => ({ ...array, name: POWER_PREFIX + array.name }));
   return {
     step: checkpoint.step,
     weights: encodeTensorBundle({ kind: 'weights' }, checkpoint.weights),
-    optimizerState: encodeTensorBundle({ kind: 'optimizer-state', optimizer, iterations }, slots),
+    optimizerState: encodeTensorBundle({ kind: 'optimizer-state', optimizer, iterations }, [...slots, ...powers]),
     rngState: checkpoint.rngState,
   };
 }
@@ -205,7 +238,10 @@ export function checkpointFromRecord(record: Omit<CheckpointRecord, 'rngState'> 
     optimizerState: {
       optimizer: optimizerMeta.optimizer,
       iterations: optimizerMeta.iterations as number,
-      slots: optimizerBundle.arrays,
+      slots: optimizerBundle.arrays.filter((array) => !array.name.startsWith(POWER_PREFIX)),
+      runningPowers: optimizerBundle.arrays
+        .filter((array) => array.name.startsWith(POWER_PREFIX))
+        .map((array) => ({ ...array, name: array.name.slice(POWER_PREFIX.length) })),
     },
     rngState: record.rngState,
   };

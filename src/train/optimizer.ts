@@ -23,7 +23,8 @@ export function disposeOptimizer(optimizer: tf.Optimizer): void {
   optimizer.dispose();
   // MomentumOptimizer.dispose (tfjs 4.22) skips SGDOptimizer.dispose and so leaks the learning-rate
   // scalar: one tensor per run, which adds up in a worker that trains hundreds of runs.
-  if (optimizer instanceof tf.MomentumOptimizer) {
+  // By class name: tfjs answers instanceof for optimizers by duck typing (any optimizer passes).
+  if (optimizer.getClassName() === tf.MomentumOptimizer.className) {
     const learningRateScalar = (optimizer as unknown as { c?: tf.Tensor }).c;
     if (learningRateScalar && !learningRateScalar.isDisposed) learningRateScalar.dispose();
   }

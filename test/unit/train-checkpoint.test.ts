@@ -15,6 +15,7 @@ import {
   type TrainCheckpoint,
   type TrainProgress,
 } from '../../src/train/index.ts';
+import { restoreCheckpoint } from '../../src/train/checkpoint.ts';
 import { buildReferenceCnn } from '../../src/models/reference-cnn.ts';
 import { buildSeedModel } from '../../src/models/index.ts';
 import { createNetworkRegularizer } from '../../src/morphnet/index.ts';
@@ -87,9 +88,11 @@ describe('checkpoint resume', () => {
       assert.deepEqual(uninterrupted.noise.stepsSeeded, Array.from({ length: 12 }, (_, i) => i + 1));
 
       // A different initialization proves the weights come from the checkpoint; the bytes round trip
-      // proves what a worker would read back from Postgres is enough.
+      // proves what a worker would read back from Postgres is enough. Step 8: Adam's running power
+      // 0.9^9, a product of float32 roundings, differs there from pow(0.9, 9), which tfjs's
+      // setWeights would put back.
       const resumed = buildNoisyCnn(99);
-      const stored = optimizer === 'adam' ? checkpointFromRecord(checkpointToRecord(saved[0])) : deserializeCheckpoint(serializeCheckpoint(saved[0]));
+      const stored = optimizer === 'adam' ? checkpointFromRecord(checkpointToRecord(saved[1])) : deserializeCheckpoint(serializeCheckpoint(saved[1]));
       const resumedEvents: TrainProgress[] = [];
       const second = await retrain({
         model: resumed.model,
@@ -101,12 +104,29 @@ describe('checkpoint resume', () => {
           resumedEvents.push(event);
         },
       });
-      assert.equal(second.resumedFromStep, 4);
-      assert.deepEqual(resumedEvents, firstEvents.slice(4));
+      assert.equal(second.resumedFromStep, 8);
+      assert.deepEqual(resumedEvents, firstEvents.slice(8));
       assert.deepEqual(await weightValues(resumed.model), await weightValues(uninterrupted.model));
       assert.equal(second.testAccuracy, first.testAccuracy);
     });
   }
+
+  it("with adam: restores the running powers of beta1 and beta2 as they were, not as tfjs's pow(beta, t)", async () => {
+    const { store, saved } = memoryCheckpointStore(8);
+    await retrain({ model: buildTinyCnn(dataset), dataset, ...RUN, steps: 9, optimizer: 'adam', checkpoint: store });
+    const checkpoint = checkpointFromRecord(checkpointToRecord(saved[0]!));
+    const stored = checkpoint.optimizerState.runningPowers.map((power) => power.values[0]);
+    // After 8 steps Adam holds 0.9^9 and 0.999^9 as products of float32 roundings; what tfjs's
+    // setWeights alone would restore differs from them (otherwise this test could not fail).
+    const recomputed = [0.9, 0.999].map((beta) => tf.tidy(() => tf.pow(beta, 9).dataSync()[0]));
+    assert.equal(stored.length, 2);
+    assert.notDeepEqual(stored, recomputed);
+    const optimizer = tf.train.adam(RUN.learningRate);
+    await restoreCheckpoint(checkpoint, buildTinyCnn(dataset), optimizer, 'adam');
+    const restored = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    assert.deepEqual([restored.accBeta1.dataSync()[0], restored.accBeta2.dataSync()[0]], stored);
+    optimizer.dispose();
+  });
 
   it('resumes a FiGS-gated network under its regularizer exactly (gate noise follows the step)', async () => {
     const buildGated = (seed: number) =>
@@ -171,6 +191,7 @@ describe('checkpoint bytes', () => {
     assert.deepEqual(deserializeCheckpoint(pooled.subarray(3)), checkpoint);
     assert.deepEqual(checkpointFromRecord(checkpointToRecord(checkpoint)), checkpoint);
     assert.equal(checkpoint.optimizerState.slots.length, 2 * 11, 'adam keeps two slots per trainable weight');
+    assert.deepEqual(checkpoint.optimizerState.runningPowers.map((power) => power.name), ['accBeta1', 'accBeta2']);
     assert.equal(checkpoint.optimizerState.iterations, 2);
   });
 

@@ -15,7 +15,9 @@ import type {
   SweepListQuery,
 } from './wire.ts';
 
-export * from './wire.ts';
+// Types only: the dashboard bundles this client for the browser, and re-exporting the schemas' values
+// would make every page load and run zod and the whole wire schema set (a fifth of the sweep page's JS).
+export type * from './wire.ts';
 
 /**
  * The typed client of the MorphSweep HTTP API, for notebooks, scripts and the dashboard. Runs

@@ -1,6 +1,7 @@
 'use client';
 
-import { COST_KINDS } from '../../src/sweep/config.ts';
+// Not from src/sweep/config.ts, which would bring zod into the sweep page's bundle.
+import { COST_KINDS } from '../../src/morphnet/kinds.ts';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
 import { COST_AXIS_LABELS } from './format.ts';
 

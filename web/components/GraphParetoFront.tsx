@@ -49,16 +49,22 @@ interface Datum {
 function MarkerElement({ datum, cx, cy }: { datum: Datum; cx: number; cy: number }) {
   const { marker, chartPoint, onActivate } = datum;
   // The highlight (.active, globals.css) is a class, not geometry: moving it between markers must
-  // not redraw the chart's hundreds of markers.
+  // not redraw the chart's hundreds of markers. The shape is the marker itself, without a wrapping
+  // group: one element per point less to create, lay out and paint on the page's first render.
   return (
-    <g
+    <PointSymbol
+      shape={marker.shape}
+      cx={cx}
+      cy={cy}
+      size={marker.radius}
+      fill={marker.fill}
+      stroke={marker.outline}
+      strokeWidth={1.2}
       className={datum.isActive(datum.key) ? 'front-marker active' : 'front-marker'}
       data-point-key={datum.key}
       aria-label={marker.label}
       onMouseEnter={() => onActivate(chartPoint)}
-    >
-      <PointSymbol shape={marker.shape} cx={cx} cy={cy} size={marker.radius} fill={marker.fill} stroke={marker.outline} strokeWidth={1.2} />
-    </g>
+    />
   );
 }
 

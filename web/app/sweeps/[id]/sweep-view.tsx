@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { ApiErrorNotice } from '../../../components/ApiErrorNotice.tsx';
 import { CostAxisSwitch } from '../../../components/CostAxisSwitch.tsx';
 import { COST_AXIS_LABELS } from '../../../components/format.ts';
@@ -50,23 +50,34 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
 
   // Everything derived from the fronts is memoized on them: a hover changes only the active point,
   // and recomputing 10,000 points' worth of series, colours and table rows per hover made it lag.
-  const sweepName = sweep.data?.name;
+  // Names are keyed by their text: the sweeps list arrives after the front and refreshes every few
+  // seconds, and each new copy of it that renamed nothing redrew the chart and re-sorted the table.
+  const labelsKey = sweepIds.map(nameOf).join('\n');
   const series: FrontSeries[] = useMemo(
     () => (fronts.data ?? []).map((front) => ({ front, label: nameOf(front.sweepId), color: colorOf(front.sweepId) })),
     // nameOf and colorOf read exactly these.
-    [fronts.data, allSweeps.data, sweepName, sweepIds],
+    [fronts.data, labelsKey, sweepIds],
   );
-  const { thresholds, strengthColors, tablePoints } = useMemo(() => {
+  const { thresholds, strengthColors } = useMemo(() => {
     const allRunPoints = series.flatMap(({ front }) => [...front.pareto, ...front.dominated]);
     return {
       thresholds: [...new Set(allRunPoints.map((p) => p.threshold))].sort((a, b) => a - b),
       strengthColors: strengthColorScale(allRunPoints.map((p) => p.strength)),
-      tablePoints: series.flatMap(({ front, label }): TablePoint[] => [
+    };
+  }, [series]);
+  // The table sits below the chart, and building and sorting its rows was much of the first render:
+  // it follows in a background render once the chart is drawn, which a hover on the chart interrupts.
+  const tableSeries = useDeferredValue(series);
+  const tableCostAxis = useDeferredValue(costAxis);
+  const tablePoints = useMemo(
+    () =>
+      tableSeries.flatMap(({ front, label }): TablePoint[] => [
         ...front.pareto.map((point) => ({ ...point, sweepLabel: label, onFront: true })),
         ...front.dominated.map((point) => ({ ...point, sweepLabel: label, onFront: false })),
       ]),
-    };
-  }, [series]);
+    [tableSeries],
+  );
+  const pointCount = series.reduce((count, { front }) => count + front.pareto.length + front.dominated.length, 0);
 
   const changeOverlay = (ids: string[]) => {
     setOverlayIds(ids);
@@ -191,9 +202,13 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
       )}
 
       <section aria-labelledby="points-title">
-        <h2 id="points-title">Points ({tablePoints.length})</h2>
+        <h2 id="points-title">Points ({pointCount})</h2>
         <div className="table-scroll">
-          <FrontPointTable points={tablePoints} costAxis={costAxis} />
+          {tablePoints.length === 0 && pointCount > 0 ? (
+            <p className="muted">Loading points…</p>
+          ) : (
+            <FrontPointTable points={tablePoints} costAxis={tableCostAxis ?? costAxis} />
+          )}
         </div>
       </section>
     </>

@@ -21,6 +21,7 @@ export const SEED_PURPOSE = {
   testSubset: 0x5154_0002,
   epochOrder: 0x5154_0003,
   synthetic: 0x5154_0004,
+  initializers: 0x5154_0005,
 } as const;
 
 /** mulberry32: tiny, fast, and good enough for shuffling and noise (not for cryptography). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { mixSeed, SEED_PURPOSE } from '../data/random.ts';
 import { LogisticSigmoidGate } from '../morphnet/gate.ts';
 import { batchNormalization } from './batch-norm.ts';
 import { conv2d } from './conv2d.ts';
@@ -11,9 +12,19 @@ export interface BlockContext {
   nextSeed: () => number;
 }
 
+/**
+ * The seed of a network's index-th seeded layer (initializer or gate). Never 0: tfjs's normal and
+ * truncated-normal generators read a seed of 0 as "no seed" and draw from Math.random, which made the
+ * first kernel of every seed-0 network, and so every retrain from it, differ from build to build.
+ * Mixed rather than added, so seed 1's layers are not seed 0's shifted by one.
+ */
+export function layerSeed(networkSeed: number, index: number): number {
+  return mixSeed(SEED_PURPOSE.initializers, networkSeed, index) || 1;
+}
+
 export function blockContext(seed: number, gated: boolean): BlockContext {
-  let offset = 0;
-  return { gated, seed, nextSeed: () => seed + offset++ };
+  let index = 0;
+  return { gated, seed, nextSeed: () => layerSeed(seed, index++) };
 }
 
 export function scaleWidth(width: number, widthMultiplier: number): number {

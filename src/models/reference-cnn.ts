@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LogisticSigmoidGate } from '../morphnet/gate.ts';
 import { batchNormalization } from './batch-norm.ts';
+import { layerSeed } from './blocks.ts';
 import { conv2d } from './conv2d.ts';
 
 export interface ReferenceCnnOptions {
@@ -32,11 +33,11 @@ export function buildReferenceCnn(options: ReferenceCnnOptions): tf.LayersModel 
       strides: strides[i],
       padding: 'same',
       useBias: false,
-      kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
+      kernelInitializer: tf.initializers.heNormal({ seed: layerSeed(seed, i) }),
     }).apply(x) as tf.SymbolicTensor;
     x = batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     if (options.gated) {
-      x = new LogisticSigmoidGate({ name: `bn${i + 1}_gate`, seed: seed + 200 + i }).apply(x) as tf.SymbolicTensor;
+      x = new LogisticSigmoidGate({ name: `bn${i + 1}_gate`, seed: layerSeed(seed, 200 + i) }).apply(x) as tf.SymbolicTensor;
     }
     x = tf.layers.reLU({ name: `relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
@@ -45,7 +46,7 @@ export function buildReferenceCnn(options: ReferenceCnnOptions): tf.LayersModel 
     .dense({
       name: 'logits',
       units: options.numClasses,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 100 }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(seed, 100) }),
     })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'reference_cnn' });

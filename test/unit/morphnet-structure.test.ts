@@ -113,6 +113,19 @@ describe('applyStructure', () => {
     assert.throws(() => applyStructure(model, dead), (e: unknown) => e instanceof StructureError && /every path to output "logits" vanished/.test(String(e)));
   });
 
+  it('rebuilds with the same fresh weights every time (a retrain is reproducible)', () => {
+    for (const network of SEED_MODEL_NAMES) {
+      const seed = buildSeedModel(network, { ...seedOptions, seed: 0 });
+      const structure = exportStructure(createNetworkRegularizer(seed, { algorithm: 'gamma', cost: 'flops', threshold: 0.5 }), { strength: 1, step: 0 });
+      const [first, second] = [1, 2].map(() => applyStructure(buildSeedModel(network, { ...seedOptions, seed: 0 }), structure, { widthMultiplier: 0.5 }));
+      assert.deepEqual(
+        first.getWeights().map((w) => Array.from(w.dataSync())),
+        second.getWeights().map((w) => Array.from(w.dataSync())),
+        network,
+      );
+    }
+  });
+
   it('scales learned widths by a multiplier, keeps residual groups consistent and the output fixed', () => {
     const seed = buildSeedModel('resnet', seedOptions);
     scrambleSources(seed, 'gamma');

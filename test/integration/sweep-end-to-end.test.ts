@@ -62,6 +62,37 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   assert.equal(retrainRow.testAccuracy, retrained.testAccuracy);
 });
 
+test('the same config sweeps to the same points: every run reproduces bit for bit, FiGS gate noise included', async () => {
+  const deps = env.deps();
+  const config = (name: string) =>
+    tinySweepConfig({
+      name,
+      // Noisy, so accuracies stay short of 100% and differ between networks.
+      dataset: 'synthetic:classes=3,size=8,channels=1,train=96,test=120,seed=1,noise=0.45',
+      regularizer: { algorithm: 'logistic-sigmoid', cost: 'flops' },
+      thresholds: [0.1],
+      strengths: { values: [1e-6, 1e-4] },
+      seeds: [0, 1],
+    });
+  const outcomes = [];
+  for (const name of ['first', 'second']) {
+    const { sweepId } = await startSweep(deps, config(name));
+    assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
+    const runs = await env.database.prisma.run.findMany({
+      where: { sweepId },
+      orderBy: [{ strength: 'asc' }, { seed: 'asc' }],
+      include: { curve: { orderBy: { step: 'asc' }, select: { taskLoss: true, regLoss: true, cost: true } } },
+    });
+    outcomes.push(
+      runs.map(({ strength, seed, costFlops, valAccuracy, testAccuracy, structure, curve }) => ({ strength, seed, costFlops, valAccuracy, testAccuracy, structure, curve })),
+    );
+  }
+  assert.equal(outcomes[0]!.length, 4);
+  assert.deepEqual(outcomes[1], outcomes[0]);
+  // The seeds differ in earnest: otherwise the comparison above would prove little.
+  assert.notDeepEqual(outcomes[0]![0]!.curve, outcomes[0]![1]!.curve);
+});
+
 test('re-submitting with the same idempotency key starts nothing twice', async () => {
   const deps = env.deps();
   const config = tinySweepConfig({ name: 'idempotent', thresholds: [0.01], strengths: { values: [1e-6] } });

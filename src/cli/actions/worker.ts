@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createPrismaClient } from '../../db/client.ts';
 import { initEngine } from '../../engine/index.ts';
 import { temporalConfigFromEnv } from '../../temporal/connection.ts';
@@ -17,7 +17,7 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
   if (!databaseUrl) {
     throw new UsageError('a worker needs DATABASE_URL (the PostgreSQL the sweeps are stored in), e.g. DATABASE_URL=postgresql://user:pass@host:5432/morphsweep');
   }
-  Runtime.install({ logger: new DefaultLogger(logLevelFromEnv()) });
+  Runtime.install({ logger: new WorkerLogger(logLevelFromEnv()) });
   const engine = await initEngine();
   const connection = await connectWorkerConnection(temporalConfigFromEnv());
   const prisma = createPrismaClient(databaseUrl);
@@ -35,7 +35,7 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     process.stderr.write(
-      `worker ${process.pid} polling task queue "${options.taskQueue}" (${options.concurrency} training slot${options.concurrency === 1 ? '' : 's'}, ${engine.backend} backend, ${engine.threads} threads)\n`,
+      `worker ${process.pid} polling task queue "${options.taskQueue}" (${options.concurrency} training slot${options.concurrency === 1 ? '' : 's'}, ${engine.backend} backend, ${engine.threads} thread${engine.threads === 1 ? '' : 's'})\n`,
     );
     await worker.run();
     process.off('SIGTERM', stop);
@@ -47,6 +47,16 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
   }
 }
 
+/**
+ * The SDK's logger, less one warning: the worker on the training queue runs activities only, by
+ * design (see createSweepWorker), and Temporal's core warns at start-up that it polls no workflows.
+ */
+class WorkerLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (message.startsWith('No workflows registered, not polling for workflow tasks')) return;
+    super.log(level, message, meta);
+  }
+}
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 

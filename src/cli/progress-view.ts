@@ -64,7 +64,11 @@ class LinesView implements ProgressView {
   update(progress: SweepProgress): void {
     const { counts } = progress;
     const done = counts.completed + counts.failed + counts.cancelled;
-    const line = `sweep ${progress.sweepId}: ${progress.state}, ${done}/${progress.totalRuns} runs finished (${counts.completed} completed, ${counts.failed} failed, ${counts.cancelled} cancelled, ${counts.running} running)`;
+    // Before the grid exists there are no runs to count, only the seed network being measured.
+    const line =
+      progress.state === 'measuring'
+        ? `sweep ${progress.sweepId}: measuring the seed network's costs`
+        : `sweep ${progress.sweepId}: ${progress.state}, ${done}/${progress.totalRuns} runs finished (${counts.completed} completed, ${counts.failed} failed, ${counts.cancelled} cancelled, ${counts.running} running)`;
     if (line !== this.lastLine) this.stream.write(`${line}\n`);
     this.lastLine = line;
   }

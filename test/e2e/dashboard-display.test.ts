@@ -225,6 +225,9 @@ test('the run page shows curves, widths against the seed, the structure download
   for (const curve of ['taskLoss', 'regLoss', 'cost', 'valAccuracy']) {
     await page.locator(`[data-testid="curve-${curve}"] .recharts-line path.recharts-curve`).waitFor();
   }
+  // Accuracy is read against 100%: the axis ends there and never leaves 0..100% (samples 58%, 74%).
+  const accuracyTicks = await page.locator('[data-testid="curve-valAccuracy"] .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+  assert.deepEqual(accuracyTicks, ['50%', '60%', '70%', '80%', '90%', '100%']);
   const widthsTable = page.getByRole('table', { name: 'Channels per layer' });
   for (const [layer, seedWidth] of Object.entries(SEED_WIDTHS)) {
     const alive = Math.max(1, Math.round(seedWidth * retrainedRun.aliveFraction));

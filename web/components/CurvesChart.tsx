@@ -12,9 +12,12 @@ function CurvePanel(props: {
   title: string;
   color: string;
   format: (value: number) => string;
+  /** A fixed axis (accuracy); otherwise the axis fits the samples. */
+  axis?: (values: number[]) => { domain: [number, number]; ticks: number[] };
 }) {
-  const { curve, dataKey, title, color, format } = props;
+  const { curve, dataKey, title, color, format, axis } = props;
   const samples = curve.filter((point) => point[dataKey] !== null);
+  const fixedAxis = axis?.(samples.map((point) => point[dataKey]!));
   return (
     <figure className="curve-panel" data-testid={`curve-${dataKey}`}>
       <figcaption>{title}</figcaption>
@@ -25,14 +28,26 @@ function CurvePanel(props: {
           <LineChart data={samples} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-            <YAxis tickFormatter={format} width={92} domain={['auto', 'auto']} />
+            <YAxis tickFormatter={format} width={92} domain={fixedAxis?.domain ?? ['auto', 'auto']} ticks={fixedAxis?.ticks} />
             <Tooltip formatter={(value) => format(Number(value))} labelFormatter={(step) => `step ${step}`} />
-            <Line type="monotone" dataKey={dataKey} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />
+            <Line type="linear" dataKey={dataKey} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       )}
     </figure>
   );
+}
+
+/**
+ * Accuracy from a round tenth below the lowest sample up to 100%: a fitted axis stretched a constant
+ * 100% into -100%..300%, and one that stops short of 100% hides how far from perfect a run is.
+ */
+function accuracyAxis(values: number[]): { domain: [number, number]; ticks: number[] } {
+  const lowest = Math.max(0, Math.min(0.9, Math.floor(Math.min(...values) * 10) / 10));
+  const step = 1 - lowest > 0.5 ? 0.2 : 0.1;
+  const ticks: number[] = [];
+  for (let tick = 1; tick >= lowest - 1e-9; tick -= step) ticks.unshift(Math.max(0, Number(tick.toFixed(2))));
+  return { domain: [ticks[0]!, 1], ticks };
 }
 
 /** Structure-learning curves of one run against training step. */
@@ -55,6 +70,7 @@ export function CurvesChart({ curve, costAxis }: { curve: CurvePoint[]; costAxis
         title="Validation accuracy"
         color="#16a34a"
         format={(value) => `${(value * 100).toFixed(0)}%`}
+        axis={accuracyAxis}
       />
     </div>
   );

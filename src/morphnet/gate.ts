@@ -15,6 +15,11 @@ export interface LogisticSigmoidGateArgs {
   annealingRate?: number | null;
   /** Seeds the logistic noise (seed + number of samples drawn) so runs and resumes repeat. */
   seed?: number | null;
+  /**
+   * At inference keep the channels with sigmoid(logit) >= this probability; null (FiGS's own rule)
+   * keeps those with logit > 0. createNetworkRegularizer sets its alive threshold here.
+   */
+  aliveProbability?: number | null;
 }
 
 type LayerVariable = ReturnType<tf.layers.Layer['addWeight']>;
@@ -23,7 +28,7 @@ type LayerVariable = ReturnType<tf.layers.Layer['addWeight']>;
  * FiGS probabilistic channel gate (Fine-Grained Stochastic Architecture Search). One logit per
  * channel of the last axis. Training (kwargs.training): a logistic-noise relaxed Bernoulli sample
  * sigmoid((logit + noise) / temperature). Inference: the deterministic mask
- * 1[logit > 0] * sigmoid(logit).
+ * 1[logit > 0] * sigmoid(logit), or 1[sigmoid(logit) >= aliveProbability] * sigmoid(logit).
  */
 export class LogisticSigmoidGate extends tf.layers.Layer {
   static className = 'LogisticSigmoidGate';
@@ -33,6 +38,13 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
   readonly softMaskForInference: boolean;
   readonly annealingRate: number | null;
   readonly seed: number | null;
+  /**
+   * Set by the regularizer to its alive threshold, so that evaluating the gated network measures the
+   * channels the regularizer counts in the cost and the exported structure keeps. With FiGS's own
+   * rule (p > 0.5) against an alive threshold of 0.1, channels with p in [0.1, 0.5] were charged and
+   * kept but switched off whenever accuracy was measured.
+   */
+  aliveProbability: number | null;
   /** Training-time samples drawn so far; drives annealing and seeding (save it to resume exactly). */
   samplesDrawn = 0;
   /** Noise seed set by the training loop for the current step; wins over `seed` when present. */
@@ -47,6 +59,7 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
     this.softMaskForInference = args.softMaskForInference ?? true;
     this.annealingRate = args.annealingRate ?? null;
     this.seed = args.seed ?? null;
+    this.aliveProbability = args.aliveProbability ?? null;
     if (!(this.temperature > 0)) throw new Error(`LogisticSigmoidGate temperature must be > 0, got ${this.temperature}`);
   }
 
@@ -115,7 +128,8 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
   inferenceMask(): tf.Tensor1D {
     return tf.tidy(() => {
       const logits = this.logitsVariable();
-      const on = tf.cast(tf.greater(logits, 0), 'float32');
+      const isOn = this.aliveProbability === null ? tf.greater(logits, 0) : tf.greaterEqual(tf.sigmoid(logits), this.aliveProbability);
+      const on = tf.cast(isOn, 'float32');
       return (this.softMaskForInference ? tf.mul(on, tf.sigmoid(logits)) : on) as tf.Tensor1D;
     });
   }
@@ -137,6 +151,7 @@ export class LogisticSigmoidGate extends tf.layers.Layer {
       softMaskForInference: this.softMaskForInference,
       annealingRate: this.annealingRate,
       seed: this.seed,
+      aliveProbability: this.aliveProbability,
     };
   }
 }

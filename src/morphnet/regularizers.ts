@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RegularizerSetupError } from './errors.ts';
+import { LogisticSigmoidGate } from './gate.ts';
 import type { ChannelGraph, SourceKind } from './graph.ts';
 
 import { REGULARIZER_ALGORITHMS, type RegularizerAlgorithm } from './kinds.ts';
@@ -97,6 +98,9 @@ export function buildGroupRegularization(
   if (sourceCount === 0) {
     throw new RegularizerSetupError(`no channel in the regularized subgraph can be pruned: ${MISSING_SOURCE_FIX[algorithm]}`);
   }
+  // Gates switch off at inference exactly the channels this regularizer counts dead (each gate by its
+  // own probability; a tied group stays in the structure while any member is alive).
+  for (const layer of sourceLayers) if (layer instanceof LogisticSigmoidGate) layer.aliveProbability = threshold;
 
   // Pad every group to the largest group with an extra value 0: neutral for max and for 1 - prod(1 - p).
   // Members are selected by a one-hot matrix product rather than tf.gather, whose gradient needs

@@ -79,12 +79,12 @@ describe('LogisticSigmoidGate', () => {
 
   it('serializes and loads back with its settings', async () => {
     const input = tf.input({ shape: [3] });
-    const out = new LogisticSigmoidGate({ name: 'g', temperature: 0.01, straightThrough: true, annealingRate: 7 }).apply(input) as tf.SymbolicTensor;
+    const out = new LogisticSigmoidGate({ name: 'g', temperature: 0.01, straightThrough: true, annealingRate: 7, aliveProbability: 0.1 }).apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
     const loaded = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
     const layer = loaded.getLayer('g') as LogisticSigmoidGate;
     assert.ok(layer instanceof LogisticSigmoidGate);
-    assert.deepEqual([layer.temperature, layer.straightThrough, layer.annealingRate], [0.01, true, 7]);
+    assert.deepEqual([layer.temperature, layer.straightThrough, layer.annealingRate, layer.aliveProbability], [0.01, true, 7, 0.1]);
   });
 
   it('addGates puts a gate after each conv BN (not the output), keeping weights; sample counts round-trip', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createNetworkRegularizer, gate, suggestStrengths } from '../../src/morphnet/index.ts';
+import { createNetworkRegularizer, gate, gatesOf, suggestStrengths } from '../../src/morphnet/index.ts';
+import { buildSeedModel } from '../../src/models/index.ts';
 import { chainModel, mergeModel, setGammas, setVariable } from '../support/morphnet-fixtures.ts';
 
 before(async () => {
@@ -128,6 +129,22 @@ describe('logistic-sigmoid regularizer', () => {
     // FiGS's default alive threshold is 0.1; the other algorithms have no default.
     assert.equal(createNetworkRegularizer(model, { algorithm: 'logistic-sigmoid', cost: 'flops' }).options.threshold, 0.1);
     assert.throws(() => createNetworkRegularizer(model, { algorithm: 'group-lasso', cost: 'flops' }), /needs a threshold/);
+  });
+
+  it("switches off at inference exactly the channels it counts dead, so accuracy is measured on the structure's network", () => {
+    const model = buildSeedModel('reference-cnn', { inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: 0.25, gated: true });
+    // p = 0.924 and 0.182 alternately: alive at threshold 0.1, dead at 0.5. FiGS's own inference rule
+    // (logit > 0) would keep only the first half whatever the threshold.
+    setVariable(model, 'bn1_gate', 'logits', Array.from({ length: 8 }, (_, channel) => (channel % 2 === 0 ? 2.5 : -1.5)));
+    const gateOne = gatesOf(model).find((g) => g.name === 'bn1_gate')!;
+    const channelsOn = () => Array.from(gateOne.inferenceMask().dataSync()).filter((value) => value > 0).length;
+    assert.equal(channelsOn(), 4, 'a gate no regularizer governs keeps logit > 0');
+    for (const [threshold, alive] of [[0.1, 8], [0.5, 4]] as const) {
+      const regularizer = createNetworkRegularizer(model, { algorithm: 'logistic-sigmoid', cost: 'flops', threshold });
+      assert.equal(regularizer.aliveCounts().conv1, alive, `threshold ${threshold}`);
+      assert.equal(channelsOn(), alive, `threshold ${threshold}`);
+      regularizer.dispose();
+    }
   });
 });
 

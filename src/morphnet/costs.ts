@@ -24,6 +24,12 @@ export interface LayerCoefficients {
   flops: Coefficients;
   weights: Coefficients;
   bytes: Coefficients;
+  /**
+   * Memory traffic of a ReLU on the layer's output. A ReLU is its own op in MorphNet's graph and so
+   * its own roofline term, added to the layer's max(compute, memory) rather than inside it, whether
+   * it is a separate layer or the layer's fused activation.
+   */
+  reluBytes: Coefficients;
 }
 
 export interface CostSpec {
@@ -46,6 +52,7 @@ export function layerCoefficients(graph: ChannelGraph, layer: GraphLayer, batchS
   const flops = zero();
   const weights = zero();
   const bytes = zero();
+  const reluBytes = zero();
   const outPositions = spatialSize(layer.outputShape);
   const inShape = layer.inputs.length ? (graph.byName.get(layer.inputs[0]) as GraphLayer).outputShape : layer.outputShape;
   const inPositions = spatialSize(inShape);
@@ -89,10 +96,10 @@ export function layerCoefficients(graph: ChannelGraph, layer: GraphLayer, batchS
       break;
   }
   if (layer.hasReluOp && layer.role !== 'input') {
-    // The Relu op reads and writes this layer's output (a separate op in TF's graph).
-    bytes.outLinear += 2 * activationBytes(outPositions);
+    // The Relu op reads and writes this layer's output.
+    reluBytes.outLinear = 2 * activationBytes(outPositions);
   }
-  return { flops, weights, bytes };
+  return { flops, weights, bytes, reluBytes };
 }
 
 export function evaluateCoefficients(c: Coefficients, aliveIn: number, aliveOut: number): number {
@@ -105,7 +112,8 @@ export function layerCost(coefficients: LayerCoefficients, spec: CostSpec, alive
   const device = spec.device as DeviceSpec;
   const computeNs = evaluateCoefficients(coefficients.flops, aliveIn, aliveOut) / device.peakGflops;
   const memoryNs = evaluateCoefficients(coefficients.bytes, aliveIn, aliveOut) / device.bandwidthGbps;
-  return Math.max(computeNs, memoryNs);
+  const reluNs = evaluateCoefficients(coefficients.reluBytes, aliveIn, aliveOut) / device.bandwidthGbps;
+  return Math.max(computeNs, memoryNs) + reluNs;
 }
 
 /** The tensors whose channels are a layer's cost input: every operand of an elementwise op, none for concat. */
@@ -210,7 +218,7 @@ export function evaluateCost(
 /** Coefficients of every layer that can cost anything (pass-through layers are left out). */
 export function coefficientsByLayer(graph: ChannelGraph, batchSize: number): Map<string, LayerCoefficients> {
   const costs = (c: LayerCoefficients) =>
-    [c.flops, c.weights, c.bytes].some((q) => q.bilinear !== 0 || q.inLinear !== 0 || q.outLinear !== 0 || q.depthwise !== 0);
+    [c.flops, c.weights, c.bytes, c.reluBytes].some((q) => q.bilinear !== 0 || q.inLinear !== 0 || q.outLinear !== 0 || q.depthwise !== 0);
   return new Map(
     graph.layers
       .filter((l) => l.role !== 'input')

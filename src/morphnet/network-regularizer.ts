@@ -78,7 +78,7 @@ function buildTermTables(graph: ChannelGraph, coefficients: Map<string, LayerCoe
   });
   const column = (pick: (c: LayerCoefficients) => number) =>
     tf.tensor1d(costed.map((l) => pick(coefficients.get(l.name) as LayerCoefficients)));
-  const table = (quantity: 'flops' | 'weights' | 'bytes') => ({
+  const table = (quantity: 'flops' | 'weights' | 'bytes' | 'reluBytes') => ({
     bilinear: column((c) => c[quantity].bilinear),
     inLinear: column((c) => c[quantity].inLinear),
     outLinear: column((c) => c[quantity].outLinear),
@@ -90,6 +90,7 @@ function buildTermTables(graph: ChannelGraph, coefficients: Map<string, LayerCoe
     flops: table('flops'),
     weights: table('weights'),
     bytes: table('bytes'),
+    reluBytes: table('reluBytes'),
   };
 }
 
@@ -180,7 +181,9 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
           tf.div(relaxedCost(tables.bytes, counts), device.bandwidthGbps),
           tf.div(relaxedCost(tables.flops, counts), device.peakGflops),
         );
-        return tf.sum(perLayerTerm) as tf.Scalar;
+        // ReLUs only move memory: their own term, outside the bound chosen for the layer.
+        const reluTerm = tf.div(relaxedCost(tables.reluBytes, counts), device.bandwidthGbps);
+        return tf.sum(tf.add(perLayerTerm, reluTerm)) as tf.Scalar;
       }),
     cost: () => breakdown().total,
     costByLayer: () => breakdown().byLayer,
@@ -190,7 +193,7 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
       Object.fromEntries(graph.prunableNames.map((n) => [n, (graph.byName.get(n) as GraphLayer).outputShape.at(-1) as number])),
     dispose: () => {
       groups.dispose();
-      tf.dispose([tables.multiplicity, ...Object.values(tables.flops), ...Object.values(tables.weights), ...Object.values(tables.bytes)]);
+      tf.dispose([tables.multiplicity, ...Object.values(tables.flops), ...Object.values(tables.weights), ...Object.values(tables.bytes), ...Object.values(tables.reluBytes)]);
     },
   };
 }

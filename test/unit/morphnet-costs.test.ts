@@ -82,6 +82,35 @@ describe('modelCost (full width, hand-computed)', () => {
     const v100 = modelCost(model, { cost: 'latency', hardware: 'V100' });
     assert.ok(Math.abs(v100 - (4 * (288 + 288 + 288 + 147)) / 900) < 1e-9);
   });
+
+  it('charges a fused ReLU activation as its own memory-only op, like a separate ReLU layer', () => {
+    const build = (fused: boolean) => {
+      const input = tf.input({ shape: [32, 32, 64] });
+      let y = tf.layers
+        .conv2d({ name: 'conv', filters: 64, kernelSize: 3, padding: 'same', useBias: false, activation: fused ? 'relu' : 'linear' })
+        .apply(input) as tf.SymbolicTensor;
+      if (!fused) y = tf.layers.reLU({ name: 'relu' }).apply(y) as tf.SymbolicTensor;
+      y = tf.layers.batchNormalization({ name: 'bn' }).apply(y) as tf.SymbolicTensor;
+      const pooled = tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
+      const model = tf.model({ inputs: input, outputs: tf.layers.dense({ name: 'logits', units: 10 }).apply(pooled) as tf.SymbolicTensor });
+      setGammas(model, { bn: Array.from({ length: 64 }, (_, channel) => (channel < 16 ? 0.001 : 0.5)) });
+      return model;
+    };
+    const [fused, separate] = [build(true), build(false)];
+    // K80 leaves the conv compute bound, where folding the ReLU's traffic into the conv's max hid it.
+    for (const hardware of ['K80', 'V100']) {
+      const options = { cost: 'latency' as const, hardware, threshold: 0.01 };
+      assert.ok(Math.abs(modelCost(fused, options) / modelCost(separate, options) - 1) < 1e-12, hardware);
+      const [termFused, termSeparate] = [fused, separate].map((model) => {
+        const regularizer = createNetworkRegularizer(model, { algorithm: 'gamma', ...options });
+        const term = regularizer.regularizationTerm().dataSync()[0]!;
+        assert.ok(Math.abs(regularizer.cost() / modelCost(separate, options) - 1) > 0.05, 'some channels are dead');
+        regularizer.dispose();
+        return term;
+      });
+      assert.ok(Math.abs(termFused / termSeparate - 1) < 1e-6, `${hardware}: term ${termFused} vs ${termSeparate}`);
+    }
+  });
 });
 
 describe('errors say what to do', () => {

@@ -22,6 +22,7 @@ export const SEED_PURPOSE = {
   epochOrder: 0x5154_0003,
   synthetic: 0x5154_0004,
   initializers: 0x5154_0005,
+  addedGates: 0x5154_0006,
 } as const;
 
 /** mulberry32: tiny, fast, and good enough for shuffling and noise (not for cryptography). */

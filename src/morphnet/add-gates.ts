@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { mixSeed, SEED_PURPOSE } from '../data/random.ts';
 import { LogisticSigmoidGate, type LogisticSigmoidGateArgs } from './gate.ts';
 import { applyLayer, cloneLayer, rebuildModel } from './rebuild.ts';
 
@@ -7,7 +8,8 @@ const GATED_PRODUCERS = new Set(['Conv2D', 'Dense']);
 /**
  * A copy of `model` (same weights) with a FiGS gate after every BatchNormalization that follows a
  * Conv2D or Dense, and after every such layer that has no BN; the output layers stay ungated.
- * Gates are named `<layer>_gate`.
+ * Gates are named `<layer>_gate`. A `seed` in gateArgs seeds each gate's noise apart (the same seed
+ * in every gate would draw the same noise in every gate).
  */
 export function addGates(model: tf.LayersModel, gateArgs: Omit<LogisticSigmoidGateArgs, 'name'> = {}): tf.LayersModel {
   const outputNames = new Set(model.outputs.map((t) => t.sourceLayer.name));
@@ -26,11 +28,13 @@ export function addGates(model: tf.LayersModel, gateArgs: Omit<LogisticSigmoidGa
     const next = consumers.get(layer.name) ?? [];
     return GATED_PRODUCERS.has(layer.getClassName()) && !next.some((c) => c.getClassName() === 'BatchNormalization');
   };
+  let gateIndex = 0;
+  const nextSeed = () => (gateArgs.seed == null ? gateArgs.seed : mixSeed(SEED_PURPOSE.addedGates, gateArgs.seed, gateIndex++));
   return rebuildModel(model, (layer, inputs) => {
     const clone = cloneLayer(layer);
     const output = applyLayer(clone, inputs as tf.SymbolicTensor[]);
     clone.setWeights(layer.getWeights());
     if (!gatedHere(layer)) return output;
-    return new LogisticSigmoidGate({ ...gateArgs, name: `${layer.name}_gate` }).apply(output) as tf.SymbolicTensor;
+    return new LogisticSigmoidGate({ ...gateArgs, seed: nextSeed(), name: `${layer.name}_gate` }).apply(output) as tf.SymbolicTensor;
   });
 }

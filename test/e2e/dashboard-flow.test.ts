@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
-import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
-import { startInProcessWorker, TINY_DATASET } from '../integration/sweep-harness.ts';
+import { startAppWithWorker, TINY_DATASET, type AppWithWorker } from '../integration/sweep-harness.ts';
 import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
 
 /**
@@ -15,34 +12,17 @@ import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
 
 const SWEEP_TIMEOUT_MS = 240_000;
 
-let database: TestDatabase;
-let worker: { stop(): Promise<void> };
-let app: RunningWebApp;
+let services: AppWithWorker;
 let browser: DashboardBrowser;
 
 before(async () => {
-  database = await createTestDatabase();
-  const taskQueue = uniqueTaskQueue('e2e-flow');
-  worker = await startInProcessWorker(database.prisma, taskQueue, 2);
-  const temporal = testTemporal();
-  app = await startWebApp({
-    databaseUrl: database.url,
-    env: {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      MORPHSWEEP_TASK_QUEUE: taskQueue,
-      MORPHSWEEP_AUTH: 'off',
-      MORPHSWEEP_SSE_POLL_MS: '300',
-    },
-  });
-  browser = await openDashboardBrowser({ baseUrl: app.url, artifactPrefix: 'flow' });
+  services = await startAppWithWorker('e2e-flow', { workerConcurrency: 2, env: { MORPHSWEEP_AUTH: 'off', MORPHSWEEP_SSE_POLL_MS: '300' } });
+  browser = await openDashboardBrowser({ baseUrl: services.app.url, artifactPrefix: 'flow' });
 });
 
 after(async () => {
   await browser?.close();
-  await app?.stop();
-  await worker?.stop();
-  await database?.drop();
+  await services?.stop();
 });
 
 test('create a sweep from the form, watch its points appear, retrain one and see it on the front', { timeout: 2 * SWEEP_TIMEOUT_MS }, async () => {

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createMorphSweepClient, MorphSweepApiError, type MorphSweepClient, type SweepStreamEvent } from '../../src/client/index.ts';
 import { createApiToken } from '../../src/db/repositories/tokens.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
-import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
-import { startInProcessWorker } from './sweep-harness.ts';
+import type { TestDatabase } from '../support/database.ts';
+import type { RunningWebApp } from '../support/web-app.ts';
+import { startAppWithWorker, type AppWithWorker } from './sweep-harness.ts';
 import { validSweepConfig } from './api-fixtures.ts';
 
 /**
@@ -16,28 +15,17 @@ import { validSweepConfig } from './api-fixtures.ts';
 
 let db: TestDatabase;
 let app: RunningWebApp;
-let worker: { stop(): Promise<void> };
+let services: AppWithWorker;
 let client: MorphSweepClient;
 
 before(async () => {
-  db = await createTestDatabase();
-  const taskQueue = uniqueTaskQueue('api-flow');
-  const { address, namespace } = testTemporal();
-  // Assigned as each one starts, so that `after` stops whichever started if the other failed.
-  await Promise.all([
-    startWebApp({
-      databaseUrl: db.url,
-      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, MORPHSWEEP_TASK_QUEUE: taskQueue, MORPHSWEEP_SSE_POLL_MS: '200' },
-    }).then((started) => (app = started)),
-    startInProcessWorker(db.prisma, taskQueue).then((started) => (worker = started)),
-  ]);
+  services = await startAppWithWorker('api-flow', { env: { MORPHSWEEP_SSE_POLL_MS: '200' } });
+  ({ database: db, app } = services);
   client = createMorphSweepClient({ baseUrl: app.url, token: (await createApiToken(db.prisma, 'flow')).secret });
 });
 
 after(async () => {
-  await worker?.stop();
-  await app?.stop();
-  await db?.drop();
+  await services?.stop();
 });
 
 test('launch, stream progress, read the front and the structure, retrain', async () => {

@@ -5,10 +5,8 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createApiToken } from '../../src/db/repositories/tokens.ts';
 import { parseSweepConfig } from '../../src/sweep/config.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
-import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
-import { startInProcessWorker, tinySweepConfig } from './sweep-harness.ts';
+import type { RunningWebApp } from '../support/web-app.ts';
+import { startAppWithWorker, tinySweepConfig, type AppWithWorker } from './sweep-harness.ts';
 
 /**
  * The two examples of docs/notebook.md, run as written against the built app, PostgreSQL, Temporal
@@ -20,31 +18,20 @@ const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 const PYTHON = `${repositoryRoot}.morphsweep/py-venv/bin/python`;
 const TINY_CONFIG = tinySweepConfig({ name: 'notebook example', thresholds: [0.01], tags: ['notebook'] });
 
-let db: TestDatabase;
 let app: RunningWebApp;
-let worker: { stop(): Promise<void> };
+let services: AppWithWorker;
 let token: string;
 let notebook: string;
 
 before(async () => {
-  db = await createTestDatabase();
-  const taskQueue = uniqueTaskQueue('docs-notebook');
-  const { address, namespace } = testTemporal();
-  await Promise.all([
-    startWebApp({
-      databaseUrl: db.url,
-      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, MORPHSWEEP_TASK_QUEUE: taskQueue, MORPHSWEEP_SSE_POLL_MS: '200' },
-    }).then((started) => (app = started)),
-    startInProcessWorker(db.prisma, taskQueue).then((started) => (worker = started)),
-  ]);
-  token = (await createApiToken(db.prisma, 'notebook')).secret;
+  services = await startAppWithWorker('docs-notebook', { env: { MORPHSWEEP_SSE_POLL_MS: '200' } });
+  app = services.app;
+  token = (await createApiToken(services.database.prisma, 'notebook')).secret;
   notebook = await readFile(`${repositoryRoot}docs/notebook.md`, 'utf8');
 });
 
 after(async () => {
-  await worker?.stop();
-  await app?.stop();
-  await db?.drop();
+  await services?.stop();
 });
 
 function codeBlock(language: string): string {

@@ -13,6 +13,7 @@ import { createSweepWorker } from '../../src/temporal/worker.ts';
 import { after, before } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
+import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
 
 /** Shared set-up of the sweep integration tests (not a test file itself). */
 
@@ -152,4 +153,42 @@ export function useSweepTestEnvironment(purpose: string): SweepTestEnvironment {
     await environment.database?.drop();
   });
   return environment;
+}
+
+export interface AppWithWorker {
+  database: TestDatabase;
+  app: RunningWebApp;
+  /** Stops the worker and the app, then drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh database, the built app sending sweeps to a task queue of its own on the shared Temporal
+ * dev server, and an in-process worker training them: what the end-to-end API and dashboard tests run
+ * against. If either fails to start, whatever did start is stopped before the error is thrown.
+ */
+export async function startAppWithWorker(
+  purpose: string,
+  options: { env?: Record<string, string>; workerConcurrency?: number } = {},
+): Promise<AppWithWorker> {
+  const database = await createTestDatabase();
+  const taskQueue = uniqueTaskQueue(purpose);
+  const { address, namespace } = testTemporal();
+  const [app, worker] = await Promise.allSettled([
+    startWebApp({
+      databaseUrl: database.url,
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, MORPHSWEEP_TASK_QUEUE: taskQueue, ...options.env },
+    }),
+    startInProcessWorker(database.prisma, taskQueue, options.workerConcurrency),
+  ]);
+  const stop = async () => {
+    if (worker.status === 'fulfilled') await worker.value.stop();
+    if (app.status === 'fulfilled') await app.value.stop();
+    await database.drop();
+  };
+  if (app.status === 'rejected' || worker.status === 'rejected') {
+    await stop();
+    throw app.status === 'rejected' ? app.reason : (worker as PromiseRejectedResult).reason;
+  }
+  return { database, app: app.value, stop };
 }

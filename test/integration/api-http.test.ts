@@ -181,6 +181,14 @@ describe('authentication', () => {
       const health = parseAs(wire.HealthSchema, await api('/api/health', { token: null, baseUrl: open.url }));
       assert.equal(health.authRequired, false);
       assert.equal((await api('/api/sweeps', { token: null, baseUrl: open.url })).status, 200);
+      // A page whose domain was re-pointed at 127.0.0.1 (DNS rebinding) names its own domain as Host.
+      const port = new URL(open.url).port;
+      const statusFor = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          http.get(`${open.url}/api/sweeps`, { headers: { host } }, (response) => resolve(response.resume().statusCode!)).on('error', reject);
+        });
+      assert.equal(await statusFor(`attacker.example:${port}`), 403);
+      for (const loopback of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) assert.equal(await statusFor(loopback), 200, loopback);
     } finally {
       await open.stop();
     }

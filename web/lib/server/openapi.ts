@@ -63,11 +63,12 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string, description: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
 const error = (description: string) => json('ErrorEnvelope', description);
 
-/** Each operation's error answers; 401 and 500 apply to all of them. */
+/** Each operation's error answers; 401, 403 and 500 apply to all of them. */
 function errors(...statuses: Array<[number, string]>) {
   return Object.fromEntries([
     ...statuses.map(([status, description]) => [String(status), error(description)]),
     ['401', error('missing, malformed, unknown or revoked bearer token')],
+    ['403', error('tokens are off (MORPHSWEEP_AUTH=off) and the request is not addressed to a loopback host')],
     ['500', error('unexpected failure; the body names a request id from the server log')],
   ]);
 }

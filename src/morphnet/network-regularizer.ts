@@ -12,7 +12,7 @@ import {
 } from './costs.ts';
 import { RegularizerSetupError } from './errors.ts';
 import { buildChannelGraph, type ChannelGraph, type GraphLayer } from './graph.ts';
-import { buildGroupRegularization, REGULARIZER_ALGORITHMS, type RegularizerAlgorithm } from './regularizers.ts';
+import { buildGroupRegularization, REGULARIZER_ALGORITHMS, withoutGradient, type RegularizerAlgorithm } from './regularizers.ts';
 
 export const NetworkRegularizerOptionsSchema = z
   .object({
@@ -103,7 +103,7 @@ interface Counts {
   regOut: tf.Tensor1D;
 }
 
-function hardCost(t: Table, c: Counts): tf.Tensor1D {
+function hardCost(t: Table, c: Pick<Counts, 'aliveIn' | 'aliveOut'>): tf.Tensor1D {
   return tf.addN([
     tf.mul(t.bilinear, tf.mul(c.aliveIn, c.aliveOut)),
     tf.mul(t.inLinear, c.aliveIn),
@@ -143,6 +143,14 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
   const groups = buildGroupRegularization(model, graph, opts);
   const tables = buildTermTables(graph, coefficients);
   const L = tables.layerCount;
+  /** 1 for the layers whose memory time exceeds their compute time at the given alive counts, else 0. */
+  const memoryBoundOf = withoutGradient((alives) => {
+    const device = spec.device as NonNullable<CostSpec['device']>;
+    const hard = { aliveIn: alives.slice(0, L) as tf.Tensor1D, aliveOut: alives.slice(L, L) as tf.Tensor1D };
+    const memoryNs = tf.div(hardCost(tables.bytes, hard), device.bandwidthGbps);
+    const computeNs = tf.div(hardCost(tables.flops, hard), device.peakGflops);
+    return tf.cast(tf.greater(memoryNs, computeNs), 'float32');
+  });
 
   const breakdown = (): CostBreakdown => {
     const aliveTensor = tf.tidy(() => groups.evaluate().alive);
@@ -171,15 +179,13 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
         if (spec.cost === 'flops') return tf.sum(relaxedCost(tables.flops, counts)) as tf.Scalar;
         if (spec.cost === 'model-size') return tf.sum(relaxedCost(tables.weights, counts)) as tf.Scalar;
         // Latency: each layer is charged by whichever roofline bound is active for the current structure.
+        // Which bound is active is a decision on the hard counts, made off the gradient tape (tfjs has
+        // no gradient for the comparison, and every latency term failed at its first training step).
         const device = spec.device as NonNullable<CostSpec['device']>;
-        const memoryBound = tf.greater(
-          tf.div(hardCost(tables.bytes, counts), device.bandwidthGbps),
-          tf.div(hardCost(tables.flops, counts), device.peakGflops),
-        );
-        const perLayerTerm = tf.where(
-          memoryBound,
-          tf.div(relaxedCost(tables.bytes, counts), device.bandwidthGbps),
-          tf.div(relaxedCost(tables.flops, counts), device.peakGflops),
+        const memoryBound = memoryBoundOf(alives) as tf.Tensor1D;
+        const perLayerTerm = tf.add(
+          tf.mul(memoryBound, tf.div(relaxedCost(tables.bytes, counts), device.bandwidthGbps)),
+          tf.mul(tf.sub(1, memoryBound), tf.div(relaxedCost(tables.flops, counts), device.peakGflops)),
         );
         // ReLUs only move memory: their own term, outside the bound chosen for the layer.
         const reluTerm = tf.div(relaxedCost(tables.reluBytes, counts), device.bandwidthGbps);

@@ -44,8 +44,8 @@ export interface GroupRegularizationOptions {
   l1Fraction?: number;
 }
 
-/** Alive flags are hard decisions: `decide` runs off the gradient tape and passes no gradient back. */
-function withoutGradient(decide: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Tensor {
+/** Hard decisions (alive flags, roofline bounds): `decide` runs off the gradient tape and passes no gradient back. */
+export function withoutGradient(decide: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Tensor {
   return tf.customGrad(((x: tf.Tensor) => ({
     value: decide(x),
     gradFunc: () => tf.zerosLike(x),

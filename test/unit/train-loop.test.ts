@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { epochOrder, type Dataset } from '../../src/data/index.ts';
 import { InvalidTrainingSetupError, learnStructure, NonFiniteLossError, retrain, type TrainProgress } from '../../src/train/index.ts';
 import { createNetworkRegularizer, modelCost, suggestStrengths } from '../../src/morphnet/index.ts';
+import { buildReferenceCnn } from '../../src/models/reference-cnn.ts';
 import { buildTinyCnn, setUpTinyTraining } from './train-fixtures.ts';
 
 let dataset: Dataset;
@@ -76,6 +77,29 @@ describe('training loop', () => {
       assert.ok(finalCosts[i] <= finalCosts[i - 1], `cost rose between strengths ${strengths[i - 1]} and ${strengths[i]}: ${shares}`);
     }
     assert.ok(finalCosts.at(-1)! < initialCost / 2, `the largest strength barely pruned: ${shares}`);
+  });
+
+  it('trains under a latency regularizer (roofline bounds chosen off the gradient path) and lowers the latency', async () => {
+    for (const algorithm of ['gamma', 'logistic-sigmoid'] as const) {
+      const model = buildReferenceCnn({ inputShape: dataset.inputShape, numClasses: dataset.numClasses, widths: [8, 8, 8], seed: 1, gated: algorithm === 'logistic-sigmoid' });
+      const regularizer = createNetworkRegularizer(model, { algorithm, cost: 'latency', hardware: 'V100', threshold: 0.1 });
+      const initialLatency = regularizer.cost();
+      const result = await learnStructure({
+        model,
+        dataset,
+        regularizer,
+        // Gate logits start at 2.5 and must fall below logit(0.1) = -2.2 through sigmoid's flat top:
+        // FiGS needs a larger strength than gamma to prune within 30 steps.
+        strength: (algorithm === 'gamma' ? 30 : 1000) / initialLatency,
+        steps: 30,
+        batchSize: 32,
+        optimizer: 'sgd',
+        learningRate: 0.1,
+        evalEvery: 1000,
+      });
+      regularizer.dispose();
+      assert.ok(result.finalCost < initialLatency, `${algorithm}: latency ${result.finalCost} ns, from ${initialLatency} ns`);
+    }
   });
 
   it('stops with NonFiniteLossError at the step where a huge learning rate blows the loss up', async () => {

@@ -112,7 +112,8 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         costFlops: costs.flops,
         costModelSize: costs.modelSize,
         costLatencyNs: costs.latencyNs,
-        valAccuracy: trained.valAccuracy ?? trained.testAccuracy,
+        // loadSweepDataset refuses an empty validation split, so there is a validation accuracy.
+        valAccuracy: trained.valAccuracy!,
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };

@@ -3,6 +3,7 @@ import type { Dataset } from '../src/data/index.ts';
 import { loadDataset } from '../src/data/index.ts';
 import { modelCost } from '../src/morphnet/index.ts';
 import { buildSeedModel } from '../src/models/index.ts';
+import { InvalidTrainingSetupError } from '../src/train/index.ts';
 import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 
 /**
@@ -10,10 +11,21 @@ import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
  * seed network of one run, and costs on every axis. Shared by the sweep and retrain activities.
  */
 
-/** Every run of a sweep sees the same split (split seed 0) so their accuracies compare. */
-export function loadSweepDataset(config: SweepConfig): Promise<Dataset> {
+/**
+ * Every run of a sweep sees the same split (split seed 0) so their accuracies compare. The validation
+ * split must hold examples: a run's point on the front is its validation accuracy, and falling back to
+ * test accuracy would pick points on the test set.
+ */
+export async function loadSweepDataset(config: SweepConfig): Promise<Dataset> {
   const limit = config.dataLimit === undefined ? undefined : { train: config.dataLimit, test: config.dataLimit };
-  return loadDataset(config.dataset, { seed: 0, validationFraction: config.validationFraction, limit });
+  const dataset = await loadDataset(config.dataset, { seed: 0, validationFraction: config.validationFraction, limit });
+  if (dataset.validation.count === 0) {
+    throw new InvalidTrainingSetupError([
+      `the validation split is empty: validationFraction ${config.validationFraction} of ${dataset.train.count} training examples ` +
+        'rounds to none; raise validationFraction or dataLimit',
+    ]);
+  }
+  return dataset;
 }
 
 export function buildSeedNetwork(config: SweepConfig, dataset: Dataset, seed: number, options: { gated?: boolean } = {}): tf.LayersModel {

@@ -57,7 +57,13 @@ const SweepConfigBaseSchema = z
     dataset: z.string().min(1).max(500), // a src/data registry spec: fashion-mnist, synthetic:..., mnist-idx:DIR
     // Caps the examples loaded per split (train/test), so a sweep can stay small on a laptop.
     dataLimit: z.number().int().min(1).optional(),
-    validationFraction: z.number().finite().min(0).max(0.5).default(0.1),
+    // Points are picked on validation accuracy, so the test split stays unseen until the end.
+    validationFraction: z
+      .number()
+      .finite()
+      .gt(0, 'must be > 0: sweep points are picked on validation accuracy, never on the test split')
+      .max(0.5)
+      .default(0.1),
     network: z
       .object({
         name: z.enum(SEED_NETWORKS),

@@ -28,6 +28,18 @@ test('runs that cannot succeed (non-finite loss, vanished structure) fail alone 
   assert.equal((await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status, 'completed');
 });
 
+test('a dataset too small for a validation split fails the sweep once, saying what to change', async () => {
+  const deps = env.deps();
+  // 4 training examples x 0.1 rounds to no validation example.
+  const { sweepId } = await startSweep(deps, tinySweepConfig({ name: 'no validation', dataLimit: 4, validationFraction: 0.1 }));
+  // A failure before any run started fails the workflow itself, after recording why on the sweep.
+  await assert.rejects(waitForSweep(deps, sweepId), /Workflow execution failed/);
+  const sweep = await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+  assert.equal(sweep.status, 'failed');
+  assert.match(sweep.error ?? '', /validation split is empty: validationFraction 0.1 of 4 training examples rounds to none; raise validationFraction or dataLimit/);
+  assert.equal(await env.database.prisma.run.count({ where: { sweepId } }), 0, 'no run was started');
+});
+
 test('cancelling mid-sweep stops running runs, never starts pending ones and keeps finished results', async () => {
   const deps = env.deps();
   // One run at a time: wait for the first to finish and the second to be well under way. Runs are

@@ -63,6 +63,12 @@ test('every problem is listed at once: broken fields and cross-field rules toget
   assert.equal(byPath.get('strengths.values.0')!.value, -1);
 });
 
+test('a sweep needs a validation split: points are picked on it, never on the test split', () => {
+  const problems = problemsOf({ ...valid, validationFraction: 0 });
+  assert.deepEqual(problems.map((p) => p.path), ['validationFraction']);
+  assert.match(problems[0]!.message, /must be > 0: .*never on the test split/);
+});
+
 test('a strengths object of neither shape says which shapes exist', () => {
   const problems = problemsOf({ ...valid, strengths: { some: 1 } });
   assert.equal(problems.length, 1);

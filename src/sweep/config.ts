@@ -88,7 +88,9 @@ const SweepConfigBaseSchema = z
         steps: z.number().int().min(1).max(1_000_000).optional(),
         epochs: z.number().finite().positive().max(1000).optional(),
         batchSize: z.number().int().min(1).max(4096).default(64),
-        learningRate: positive.max(10).default(0.01),
+        // The training library's measured recipe (src/train/options.ts): momentum at 0.01 pruned
+        // nothing at 1/(initial cost) on Fashion-MNIST, where 0.05 cut the FLOPs to 37%.
+        learningRate: positive.max(10).default(0.05),
         optimizer: z.enum(OPTIMIZERS).default('momentum'),
         weightDecay: z.number().finite().min(0).max(1).default(5e-4),
         evalEvery: z.number().int().min(1).default(50),

@@ -65,7 +65,7 @@ export const DEFAULT_SWEEP_FORM: SweepFormValues = {
   lengthUnit: 'steps',
   length: '300',
   batchSize: '64',
-  learningRate: '0.01',
+  learningRate: '0.05',
   optimizer: 'momentum',
   weightDecay: '0.0005',
   evalEvery: '50',

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { cancelRun, completeRun, failRun, getRun, markRunStarted, recordRunStep } from '../src/db/repositories/runs.ts';
-import { applyStructure, createNetworkRegularizer, exportStructure } from '../src/morphnet/index.ts';
+import { applyStructure, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
 import { latencyHardwareOf } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
@@ -32,8 +32,9 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
     const dataset = await loadSweepDataset(config);
     const model = buildSeedNetwork(config, dataset, point.seed);
     const models: tf.LayersModel[] = [model];
+    let regularizer: NetworkRegularizer | undefined;
     try {
-      const regularizer = createNetworkRegularizer(model, {
+      regularizer = createNetworkRegularizer(model, {
         algorithm: config.regularizer.algorithm,
         cost: config.regularizer.cost,
         threshold: point.threshold,
@@ -41,11 +42,12 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
       });
       const curve = new CurveBuffer(prisma, runId, Math.min(CURVE_BATCH_STEPS, config.training.checkpointEvery));
       let totalStepsReported = false;
-      await markRunStarted(prisma, runId, {
+      const started = await markRunStarted(prisma, runId, {
         attempt: context.info.attempt,
         workerIdentity: workerIdentity(),
         totalSteps: config.training.steps ?? 0,
       });
+      if (!started) return resultOf(await getRun(prisma, runId));
       let latestAccuracy: number | null = null;
       const onProgress = async (progress: TrainProgress): Promise<void> => {
         if (progress.valAccuracy !== undefined) latestAccuracy = progress.valAccuracy;
@@ -123,6 +125,8 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
     } catch (error) {
       throw await failureFor(prisma, runId, error);
     } finally {
+      // A worker runs run after run: the regularizer's tables go with the run's models.
+      regularizer?.dispose();
       for (const built of models) built.dispose();
     }
   };

@@ -49,7 +49,9 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
       const model = applyStructure(seedNetwork(), structure, { widthMultiplier });
       models.push(model);
       const costs = costsOf(model, config);
-      await markRetrainRunning(prisma, input.retrainId, config.training.steps ?? 0);
+      if (!(await markRetrainRunning(prisma, input.retrainId, config.training.steps ?? 0))) {
+        return storedResult(await getRetrain(prisma, input.retrainId));
+      }
       const trained = await retrain({
         model,
         dataset,

@@ -41,10 +41,11 @@ export function trainingActivityOptions(options: OrchestrationOptions | undefine
     retry: {
       initialInterval: options?.retryInitialIntervalMs ?? 1_000,
       backoffCoefficient: 2,
-      // Enough for killed workers and a restarting database; an unexpected deterministic bug gives
-      // up within about a minute instead of holding a concurrency slot for hours.
-      maximumInterval: '10 seconds',
-      maximumAttempts: 8,
+      // About 15 minutes of retrying (1 s doubling to a minute, 20 attempts): a database outage as
+      // long as bookkeeping tolerates, and many worker redeploys over a long run (each shutdown
+      // uses an attempt), while an unexpected deterministic bug still frees its slot in minutes.
+      maximumInterval: '1 minute',
+      maximumAttempts: 20,
       nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
     },
   };

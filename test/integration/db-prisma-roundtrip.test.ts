@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Prisma, RunStatus, SweepStatus } from '../../src/db/client.ts';
+import { markRetrainRunning } from '../../src/db/repositories/retrains.ts';
+import { completeRun, markRunStarted } from '../../src/db/repositories/runs.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let database: TestDatabase;
@@ -75,4 +77,22 @@ test('interactive transactions commit together or not at all', async () => {
     /abort/,
   );
   assert.equal(await prisma.sweep.count({ where: { id: 'sweep-tx' } }), 0);
+});
+
+test('a late attempt never reopens a run or retrain that an earlier attempt completed', async () => {
+  const { prisma } = database;
+  const sweep = await prisma.sweep.create({ data: { id: 'sweep-late', name: 'late', config: {}, costAxis: 'flops' } });
+  await prisma.run.create({ data: { id: 'run-late', sweepId: sweep.id, strength: 1e-9, threshold: 0.01, seed: 0, totalSteps: 8 } });
+  const start = (attempt: number) => markRunStarted(prisma, 'run-late', { attempt, workerIdentity: `w:${attempt}`, totalSteps: 8 });
+  assert.equal(await start(1), true);
+  const result = { costFlops: 1e6, costModelSize: 1e3, costLatencyNs: 10, valAccuracy: 0.8, testAccuracy: 0.79, resumedFromStep: 0 };
+  await completeRun(prisma, 'run-late', { ...result, step: 8, structure: { layers: [] } });
+  // Attempt 2 was started when attempt 1's heartbeat timed out, and reaches the database last.
+  assert.equal(await start(2), false);
+  const run = await prisma.run.findUniqueOrThrow({ where: { id: 'run-late' } });
+  assert.deepEqual([run.status, run.attempt, run.valAccuracy], ['completed', 1, 0.8]);
+
+  await prisma.retrain.create({ data: { id: 'retrain-late', runId: 'run-late', costAxis: 'flops', totalSteps: 8, status: 'completed' } });
+  assert.equal(await markRetrainRunning(prisma, 'retrain-late', 8), false);
+  assert.equal((await prisma.retrain.findUniqueOrThrow({ where: { id: 'retrain-late' } })).status, 'completed');
 });

@@ -30,8 +30,13 @@ export async function getRetrain(prisma: PrismaClient, retrainId: string): Promi
   return retrain;
 }
 
-export async function markRetrainRunning(prisma: PrismaClient, retrainId: string, totalSteps: number): Promise<void> {
-  await prisma.retrain.update({ where: { id: retrainId }, data: { status: 'running', totalSteps, error: null } });
+/** Like markRunStarted: false when an earlier attempt already completed the retrain. */
+export async function markRetrainRunning(prisma: PrismaClient, retrainId: string, totalSteps: number): Promise<boolean> {
+  const { count } = await prisma.retrain.updateMany({
+    where: { id: retrainId, status: { not: 'completed' } },
+    data: { status: 'running', totalSteps, error: null },
+  });
+  return count === 1;
 }
 
 export async function recordRetrainStep(prisma: PrismaClient, retrainId: string, step: number): Promise<void> {

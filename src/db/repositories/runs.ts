@@ -33,15 +33,20 @@ export async function getRun(prisma: PrismaClient, runId: string): Promise<Run> 
   return run;
 }
 
+/**
+ * Marks an attempt as running; false when the run is already completed. An earlier attempt whose
+ * heartbeat timed out may still finish and store its result while this one starts: that result stands.
+ */
 export async function markRunStarted(
   prisma: PrismaClient,
   runId: string,
   start: { attempt: number; workerIdentity: string; totalSteps: number },
-): Promise<void> {
-  await prisma.run.update({
-    where: { id: runId },
+): Promise<boolean> {
+  const { count } = await prisma.run.updateMany({
+    where: { id: runId, status: { not: 'completed' } },
     data: { status: 'running', attempt: start.attempt, workerIdentity: start.workerIdentity, totalSteps: start.totalSteps, error: null, startedAt: new Date() },
   });
+  return count === 1;
 }
 
 export async function recordRunStep(prisma: PrismaClient, runId: string, step: number): Promise<void> {

@@ -6,6 +6,7 @@ import {
   setHandler,
   ApplicationFailure,
   ActivityFailure,
+  TemporalFailure,
 } from '@temporalio/workflow';
 import type { MorphSweepActivities } from '../activities/index.ts';
 import { expandGrid, type GridPoint } from '../src/sweep/grid.ts';
@@ -43,11 +44,11 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
     for (const run of runs.values()) total[run.state] += 1;
     return total;
   };
-  /** As above, with the grid points no execution has reached yet counted as pending. */
+  /** As above, with the grid points no execution has reached yet counted as pending (cancelled once the sweep is). */
   const counts = (): RunCounts => {
     const total = knownCounts();
     const seen = RUN_STATES.reduce((sum, s) => sum + total[s], 0);
-    total.pending += Math.max(0, totalRuns - seen);
+    total[state === 'cancelled' ? 'cancelled' : 'pending'] += Math.max(0, totalRuns - seen);
     return total;
   };
 
@@ -72,6 +73,8 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
       if (status === 'cancelled') await bookkeeping.cancelUnfinishedRuns({ sweepId });
       await bookkeeping.finishSweep({ sweepId, status, error });
     });
+    // As in the database: runs that never started are cancelled, not pending.
+    if (status === 'cancelled') for (const run of runs.values()) if (run.state === 'pending') run.state = 'cancelled';
     state = status;
     return { sweepId, status, counts: counts() };
   };
@@ -116,7 +119,9 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
     }
     // A failure before any run started (e.g. an unknown dataset): the sweep as a whole failed.
     await finish('failed', describeFailure(error));
-    throw error;
+    // A plain error (a bug, e.g. a grid that cannot be expanded) would fail only the workflow task,
+    // which Temporal retries forever: the workflow itself must fail.
+    throw error instanceof TemporalFailure ? error : ApplicationFailure.nonRetryable(describeFailure(error), 'SweepSetupFailed');
   }
   // Outside the try: continue-as-new works by throwing, which must not read as a failed sweep.
   return await continueAsNew<typeof sweepWorkflow>({ ...input, continuation });

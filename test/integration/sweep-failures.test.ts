@@ -63,6 +63,8 @@ test('cancelling mid-sweep stops running runs, never starts pending ones and kee
   assert.equal(outcome.outcome, 'cancelling');
   const result = await waitForSweep(deps, sweepId);
   assert.equal(result.status, 'cancelled');
+  // The workflow's counts agree with the database: nothing is left pending.
+  assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 1, failed: 0, cancelled: 3 });
 
   const runs = await env.database.prisma.run.findMany({ where: { sweepId } });
   assert.equal(runs.length, 4);

@@ -9,8 +9,12 @@ import { trainingTaskQueueFor } from './task-queues.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKFLOWS_ENTRY = join(repoRoot, 'workflows', 'index.ts');
-/** Every directory whose files end up in the workflow bundle; a change in any of them rebuilds it. */
-const BUNDLED_SOURCE_DIRS = ['workflows', 'src/sweep', 'src/temporal'];
+/**
+ * Every directory whose files end up in the workflow bundle (src/morphnet through the strength grid),
+ * and the lockfile for the SDK's workflow runtime: a change in any of them rebuilds it.
+ */
+const BUNDLED_SOURCE_DIRS = ['workflows', 'src/sweep', 'src/temporal', 'src/morphnet'];
+const BUNDLED_PACKAGES_LOCK = 'package-lock.json';
 
 /**
  * Shutdown cancels running activities at once (grace time 0): a training run then saves the step it
@@ -31,6 +35,7 @@ export async function sweepWorkflowBundle(): Promise<{ code: string }> {
     const names = (await readdir(join(repoRoot, dir))).filter((name) => name.endsWith('.ts')).sort();
     for (const name of names) hash.update(`${dir}/${name}\0`).update(await readFile(join(repoRoot, dir, name)));
   }
+  hash.update(await readFile(join(repoRoot, BUNDLED_PACKAGES_LOCK)));
   const cacheDir = join(tmpdir(), 'morphsweep-workflow-bundles');
   const cachePath = join(cacheDir, `${hash.digest('hex').slice(0, 24)}.js`);
   try {

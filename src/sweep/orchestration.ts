@@ -82,5 +82,15 @@ export function costColumnOf(cost: CostKind): 'costFlops' | 'costModelSize' | 'c
   return 'costLatencyNs';
 }
 
-/** Error types activities raise that no retry can fix; the workflows pass them to proxyActivities. */
-export const NON_RETRYABLE_ERROR_TYPES = ['NonFiniteLoss', 'InvalidStructure', 'InvalidInput', 'NotFound'] as const;
+/**
+ * Error types activities raise that no retry can fix; the workflows pass them to proxyActivities. A
+ * plain error reaches Temporal typed by its class name, hence the repositories' not-found errors.
+ */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'NonFiniteLoss',
+  'InvalidStructure',
+  'InvalidInput',
+  'RunNotFoundError',
+  'RetrainNotFoundError',
+  'SweepNotFoundError',
+] as const;

@@ -4,7 +4,7 @@ import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, Workflow
 import type { PrismaClient } from '../db/client.ts';
 import { getRun } from '../db/repositories/runs.ts';
 import { getSweep, insertSweepOnce } from '../db/repositories/sweeps.ts';
-import { insertRetrain } from '../db/repositories/retrains.ts';
+import { failRetrain, insertRetrain } from '../db/repositories/retrains.ts';
 import { parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
@@ -147,11 +147,18 @@ export async function startRetrain(
   const config = sweep.config as unknown as SweepConfig;
   const retrainId = `rt-${randomBytes(8).toString('hex')}`;
   await insertRetrain(deps.prisma, { id: retrainId, runId, widthMultiplier, targetCost, costAxis: sweep.costAxis, totalSteps: config.training.steps ?? 0 });
-  await deps.client.workflow.start(RETRAIN_WORKFLOW_TYPE, {
-    workflowId: retrainId,
-    taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
-    args: [{ retrainId, runId, widthMultiplier, targetCost, options: deps.orchestration }],
-  });
+  try {
+    await deps.client.workflow.start(RETRAIN_WORKFLOW_TYPE, {
+      workflowId: retrainId,
+      taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
+      args: [{ retrainId, runId, widthMultiplier, targetCost, options: deps.orchestration }],
+    });
+  } catch (error) {
+    // The row exists before the workflow so that the workflow always finds it; a workflow that never
+    // started must not leave it pending forever.
+    await failRetrain(deps.prisma, retrainId, `the retrain could not be started: ${(error as Error).message}`);
+    throw error;
+  }
   return { retrainId };
 }
 

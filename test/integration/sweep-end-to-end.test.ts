@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { InvalidSweepConfigError } from '../../src/sweep/config.ts';
 import { paretoFront } from '../../src/sweep/pareto.ts';
 import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
+import { testTemporal } from '../support/temporal.ts';
 import { tinySweepConfig, useSweepTestEnvironment, waitUntil } from './sweep-harness.ts';
 
 const env = useSweepTestEnvironment('sweep-e2e');
@@ -91,6 +93,22 @@ test('the same config sweeps to the same points: every run reproduces bit for bi
   assert.deepEqual(outcomes[1], outcomes[0]);
   // The seeds differ in earnest: otherwise the comparison above would prove little.
   assert.notDeepEqual(outcomes[0]![0]!.curve, outcomes[0]![1]!.curve);
+});
+
+test('a retrain whose workflow cannot be started is marked failed, not left pending', async () => {
+  const deps = env.deps();
+  const { sweepId } = await startSweep(deps, tinySweepConfig({ name: 'retrain start failure', thresholds: [0.01], strengths: { values: [1e-7] } }));
+  assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
+  const run = await env.database.prisma.run.findFirstOrThrow({ where: { sweepId } });
+  // A client whose connection is gone: Temporal cannot be reached when the retrain is requested.
+  const { address, namespace } = testTemporal();
+  const closed = await Connection.connect({ address });
+  await closed.close();
+  await assert.rejects(startRetrain({ ...deps, client: new Client({ connection: closed, namespace }) }, run.id));
+  const retrains = await env.database.prisma.retrain.findMany({ where: { runId: run.id } });
+  assert.equal(retrains.length, 1);
+  assert.equal(retrains[0]!.status, 'failed');
+  assert.match(retrains[0]!.error ?? '', /^the retrain could not be started: /);
 });
 
 test('re-submitting with the same idempotency key starts nothing twice', async () => {

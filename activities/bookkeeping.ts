@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../src/db/client.ts';
 import { cancelUnfinishedRuns, failRun, registerRuns, type RunRegistration } from '../src/db/repositories/runs.ts';
-import { failRetrain } from '../src/db/repositories/retrains.ts';
+import { cancelRetrain, failRetrain } from '../src/db/repositories/retrains.ts';
 import { finishSweep, markSweepRunning, type FinalSweepStatus } from '../src/db/repositories/sweeps.ts';
 
 /**
@@ -31,6 +31,10 @@ export function createBookkeepingActivities({ prisma }: { prisma: PrismaClient }
 
     async recordRetrainFailure({ retrainId, error }: { retrainId: string; error: string }): Promise<void> {
       await failRetrain(prisma, retrainId, error);
+    },
+
+    async recordRetrainCancelled({ retrainId }: { retrainId: string }): Promise<void> {
+      await cancelRetrain(prisma, retrainId);
     },
   };
 }

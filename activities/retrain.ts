@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
-import { completeRetrain, failRetrain, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
+import { cancelRetrain, completeRetrain, failRetrain, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
 import { getRun } from '../src/db/repositories/runs.ts';
 import { getSweep } from '../src/db/repositories/sweeps.ts';
 import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
@@ -89,7 +89,10 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
       const cancellation = cancellationKind();
       if (cancellation === 'worker-shutdown') throw workerShutdownFailure();
       // A cancelled retrain is never resumed.
-      if (cancellation === 'cancelled') await deleteCheckpoint(prisma, owner);
+      if (cancellation === 'cancelled') {
+        await cancelRetrain(prisma, input.retrainId);
+        await deleteCheckpoint(prisma, owner);
+      }
       const nonRetryableType = nonRetryableTypeOf(error);
       if (nonRetryableType === undefined) throw error;
       await failRetrain(prisma, input.retrainId, errorMessageOf(error));

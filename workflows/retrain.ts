@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { MorphSweepActivities } from '../activities/index.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, trainingActivityOptions } from './activity-options.ts';
@@ -15,7 +15,13 @@ export async function retrainWorkflow(input: RetrainWorkflowInput): Promise<Retr
   try {
     return await training.retrainStructure(input);
   } catch (error) {
-    await bookkeeping.recordRetrainFailure({ retrainId: input.retrainId, error: describeFailure(error) });
+    const { retrainId } = input;
+    // Recorded even when the workflow itself was cancelled (e.g. before its activity ever ran).
+    await CancellationScope.nonCancellable(() =>
+      isCancellation(error)
+        ? bookkeeping.recordRetrainCancelled({ retrainId })
+        : bookkeeping.recordRetrainFailure({ retrainId, error: describeFailure(error) }),
+    );
     throw error;
   }
 }

@@ -119,6 +119,7 @@ const BOOKKEEPING_ACTIVITY_NAMES = [
   'cancelUnfinishedRuns',
   'finishSweep',
   'recordRetrainFailure',
+  'recordRetrainCancelled',
 ] as const;
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {

@@ -111,6 +111,30 @@ test('a retrain whose workflow cannot be started is marked failed, not left pend
   assert.match(retrains[0]!.error ?? '', /^the retrain could not be started: /);
 });
 
+test('a retrain cancelled through Temporal is recorded as cancelled and keeps no checkpoint', async () => {
+  const deps = env.deps();
+  const { prisma } = env.database;
+  const { sweepId } = await startSweep(deps, tinySweepConfig({ name: 'retrain cancel', thresholds: [0.01], strengths: { values: [1e-7] } }));
+  assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
+  const run = await prisma.run.findFirstOrThrow({ where: { sweepId } });
+  // A retrain follows its sweep's recipe: a long one, so that the cancel lands mid-run.
+  const steps = 2000;
+  const stored = (await prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).config as { training: object };
+  const training = { ...stored.training, steps, evalEvery: 500, checkpointEvery: 5 };
+  await prisma.sweep.update({ where: { id: sweepId }, data: { config: { ...stored, training } } });
+  const { retrainId } = await startRetrain(deps, run.id);
+  await waitUntil('the retrain past its first checkpoint', async () => ((await prisma.retrainCheckpoint.findUnique({ where: { retrainId } })) ? true : undefined));
+  await env.client.workflow.getHandle(retrainId).cancel();
+  await assert.rejects(waitForRetrain(deps, retrainId));
+  const retrain = await waitUntil('the retrain row to settle', async () => {
+    const row = await prisma.retrain.findUniqueOrThrow({ where: { id: retrainId } });
+    return row.status === 'running' || row.status === 'pending' ? undefined : row;
+  });
+  assert.equal(retrain.status, 'cancelled');
+  assert.ok(retrain.step < steps, `stopped early, at step ${retrain.step}`);
+  assert.equal(await prisma.retrainCheckpoint.count({ where: { retrainId } }), 0);
+});
+
 test('re-submitting with the same idempotency key starts nothing twice', async () => {
   const deps = env.deps();
   const config = tinySweepConfig({ name: 'idempotent', thresholds: [0.01], strengths: { values: [1e-6] } });

@@ -70,6 +70,11 @@ export async function failRetrain(prisma: PrismaClient, retrainId: string, error
   await prisma.retrain.updateMany({ where: { id: retrainId, status: { not: 'completed' } }, data: { status: 'failed', error, finishedAt: new Date() } });
 }
 
+/** A retrain cancelled before it finished (a finished one stays completed). */
+export async function cancelRetrain(prisma: PrismaClient, retrainId: string): Promise<void> {
+  await prisma.retrain.updateMany({ where: { id: retrainId, status: { not: 'completed' } }, data: { status: 'cancelled', finishedAt: new Date() } });
+}
+
 export async function retrainsOfRun(prisma: PrismaClient, runId: string): Promise<Retrain[]> {
   return prisma.retrain.findMany({ where: { runId }, orderBy: { createdAt: 'asc' } });
 }

@@ -14,6 +14,9 @@ before(async () => {
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
+/** 30 plain SGD steps at 0.1, no periodic evaluation: long enough for the regularizers to prune. */
+const SHORT_SGD_RUN = { steps: 30, batchSize: 32, optimizer: 'sgd', learningRate: 0.1, evalEvery: 1000 } as const;
+
 /** MorphNet's GammaFlops regularizer, the default of the sweeps. */
 function gammaFlops(model: tf.LayersModel) {
   return createNetworkRegularizer(model, { algorithm: 'gamma', cost: 'flops', threshold: 0.1 });
@@ -61,11 +64,7 @@ describe('training loop', () => {
         dataset,
         regularizer,
         strength,
-        steps: 30,
-        batchSize: 32,
-        optimizer: 'sgd',
-        learningRate: 0.1,
-        evalEvery: 1000,
+        ...SHORT_SGD_RUN,
       });
       regularizer.dispose();
       assert.ok(Number.isFinite(result.taskLoss));
@@ -91,11 +90,7 @@ describe('training loop', () => {
         // Gate logits start at 2.5 and must fall below logit(0.1) = -2.2 through sigmoid's flat top:
         // FiGS needs a larger strength than gamma to prune within 30 steps.
         strength: (algorithm === 'gamma' ? 30 : 1000) / initialLatency,
-        steps: 30,
-        batchSize: 32,
-        optimizer: 'sgd',
-        learningRate: 0.1,
-        evalEvery: 1000,
+        ...SHORT_SGD_RUN,
       });
       regularizer.dispose();
       assert.ok(result.finalCost < initialLatency, `${algorithm}: latency ${result.finalCost} ns, from ${initialLatency} ns`);

@@ -22,6 +22,12 @@ const BUNDLED_PACKAGES_LOCK = 'package-lock.json';
  * This is how long the checkpoint writes may take before the worker stops regardless.
  */
 const SHUTDOWN_FORCE_MS = 30_000;
+/**
+ * Heartbeats of a training run reach Temporal at least this often. They carry the live progress the
+ * dashboard shows, and a cancelled sweep's runs learn of the cancel from a heartbeat's answer: by
+ * default they go out every 80% of the 30 s heartbeat timeout, so a cancel took up to 24 s to land.
+ */
+const HEARTBEAT_THROTTLE_MS = 2_000;
 /** Bookkeeping activities are short DB writes; a handful at once is plenty per process. */
 const BOOKKEEPING_SLOTS = 8;
 
@@ -96,6 +102,7 @@ export async function createSweepWorker(options: SweepWorkerOptions): Promise<Sw
     taskQueue: trainingTaskQueueFor(options.taskQueue),
     activities: pick(activities, TRAINING_ACTIVITY_NAMES),
     maxConcurrentActivityTaskExecutions: options.concurrency,
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
   });
   return {
     taskQueue: options.taskQueue,

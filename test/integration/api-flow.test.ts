@@ -77,7 +77,8 @@ test('launch, stream progress, read the front and the structure, retrain', async
 
 test('cancel stops a running sweep; cancelling again is a 409', async () => {
   const { sweepId } = await client.createSweep(
-    validSweepConfig({ name: 'cancel me', thresholds: [0.01], training: { steps: 2000, batchSize: 16, learningRate: 0.05, evalEvery: 50, checkpointEvery: 50 } }),
+    // Long enough that no run can finish before the cancel reaches it with a heartbeat's answer.
+    validSweepConfig({ name: 'cancel me', thresholds: [0.01], training: { steps: 5000, batchSize: 16, learningRate: 0.05, evalEvery: 50, checkpointEvery: 50 } }),
   );
   const deadline = Date.now() + 120_000;
   while ((await client.getSweep(sweepId)).runs.running === 0) {
@@ -88,6 +89,6 @@ test('cancel stops a running sweep; cancelling again is a 409', async () => {
   assert.equal(answer.sweepId, sweepId);
   const finished = await client.waitForSweep(sweepId, { pollMs: 300, timeoutMs: 120_000 });
   assert.equal(finished.status, 'cancelled');
-  assert.equal(finished.runs.completed, 0, 'nothing ran to its 2000th step');
+  assert.equal(finished.runs.completed, 0, 'nothing ran to its 5000th step');
   await assert.rejects(client.cancelSweep(sweepId), (error: unknown) => error instanceof MorphSweepApiError && error.status === 409 && error.code === 'sweep_finished');
 });

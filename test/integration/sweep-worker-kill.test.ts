@@ -90,7 +90,7 @@ test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and th
   const { step: reached, worker: stopping } = await waitUntil('the run to heartbeat past step 3', async () => {
     const progress = await querySweepProgress(deps, sweepId);
     const run = progress?.runs[0];
-    // Heartbeats come every ~2.4 s, so the window must be wide enough for one to land in it.
+    // Heartbeats come every ~2 s, so the window must be wide enough for one to land in it.
     if (!run?.live || run.live.step < 3 || run.live.step > steps - 100) return undefined;
     const row = await database.prisma.run.findUniqueOrThrow({ where: { id: run.runId } });
     const worker = live.find((candidate) => row.workerIdentity?.endsWith(`:${candidate.pid}`));

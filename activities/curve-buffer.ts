@@ -4,7 +4,7 @@ import { appendCurvePoints, type CurvePointInput } from '../src/db/repositories/
 /**
  * Curve points collected per step and written in batches: one INSERT per `batchSize` steps instead
  * of one per step. Flushed before every checkpoint, so a resumed run re-reports only steps after it
- * (and the (run, step) key drops any duplicates anyway).
+ * (and drops any points an earlier attempt stored past the checkpoint it resumes from).
  */
 export class CurveBuffer {
   private pending: CurvePointInput[] = [];
@@ -12,6 +12,8 @@ export class CurveBuffer {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly runId: string,
+    /** The attempt writing: its points are refused (StaleAttemptError) once a newer one owns the run. */
+    private readonly attempt: number,
     private readonly batchSize: number,
   ) {}
 
@@ -25,9 +27,9 @@ export class CurveBuffer {
     const batch = this.pending;
     this.pending = [];
     try {
-      await appendCurvePoints(this.prisma, this.runId, batch);
+      await appendCurvePoints(this.prisma, this.runId, this.attempt, batch);
     } catch (error) {
-      // Keep the points for the next try; the (run, step) key makes a partial earlier write harmless.
+      // Keep the points for the next try; the INSERT is one statement, so nothing of it was written.
       this.pending = [...batch, ...this.pending];
       throw error;
     }

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DatasetError } from '../src/data/index.ts';
+import { StaleAttemptError } from '../src/db/repositories/attempts.ts';
 import { RegularizerSetupError, StructureError, UnknownDeviceError, UnsupportedLayerError } from '../src/morphnet/errors.ts';
 import { CorruptCheckpointError, InvalidTrainingSetupError, NonFiniteLossError } from '../src/train/index.ts';
 
@@ -21,6 +22,15 @@ export function nonRetryableTypeOf(error: unknown): string | undefined {
     return 'InvalidInput';
   }
   return undefined;
+}
+
+/**
+ * A stale attempt learned that a newer one owns its row: it stops, writing nothing more. Non-retryable:
+ * retrying it could only lose again (and Temporal ignores an old attempt's outcome anyway).
+ */
+export function staleAttemptFailure(error: unknown): ApplicationFailure | undefined {
+  if (!(error instanceof StaleAttemptError)) return undefined;
+  return ApplicationFailure.nonRetryable(error.message, 'StaleAttempt');
 }
 
 export function errorMessageOf(error: unknown): string {

@@ -2,7 +2,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
-import { cancelRun, completeRun, failRun, getRun, markRunStarted, recordRunStep } from '../src/db/repositories/runs.ts';
+import { dropCurveAfter } from '../src/db/repositories/curves.ts';
+import { cancelRunAttempt, completeRun, failRunAttempt, getRun, markRunStarted, recordRunTotalSteps } from '../src/db/repositories/runs.ts';
 import { applyStructure, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
 import { latencyHardwareOf } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
@@ -10,7 +11,7 @@ import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
 import { learnStructure, type TrainProgress } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { CurveBuffer } from './curve-buffer.ts';
-import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
+import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
 import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
 
 /** Steps per curve INSERT when checkpoints are further apart than this. */
@@ -25,6 +26,8 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
   return async function learnStructureActivity(input: LearnStructureInput): Promise<LearnStructureResult> {
     const { runId, config, point } = input;
     const context = Context.current();
+    // Every write below is fenced by this attempt number: a newer attempt's writes win.
+    const { attempt } = context.info;
     const existing = await getRun(prisma, runId);
     // An attempt that finished after its heartbeat timed out already stored the result: keep it.
     if (existing.status === 'completed') return resultOf(existing);
@@ -40,10 +43,10 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         threshold: point.threshold,
         hardware: config.regularizer.cost === 'latency' ? latencyHardwareOf(config) : undefined,
       });
-      const curve = new CurveBuffer(prisma, runId, Math.min(CURVE_BATCH_STEPS, config.training.checkpointEvery));
+      const curve = new CurveBuffer(prisma, runId, attempt, Math.min(CURVE_BATCH_STEPS, config.training.checkpointEvery));
       let totalStepsReported = false;
       const started = await markRunStarted(prisma, runId, {
-        attempt: context.info.attempt,
+        attempt,
         workerIdentity: workerIdentity(),
         totalSteps: config.training.steps ?? 0,
       });
@@ -62,7 +65,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         context.heartbeat(heartbeat);
         if (!totalStepsReported && config.training.steps === undefined) {
           totalStepsReported = true;
-          await prisma.run.update({ where: { id: runId }, data: { totalSteps: progress.totalSteps } });
+          await recordRunTotalSteps(prisma, runId, attempt, progress.totalSteps);
         }
         await curve.add({
           step: progress.step,
@@ -88,9 +91,10 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         signal: context.cancellationSignal,
         onProgress,
         // Curve first: a checkpoint never runs ahead of the points stored before it.
-        checkpoint: postgresCheckpointStore(prisma, { runId }, config.training.checkpointEvery, {
+        checkpoint: postgresCheckpointStore(prisma, { runId }, attempt, config.training.checkpointEvery, {
           beforeSave: () => curve.flush(),
-          afterSave: (step) => recordRunStep(prisma, runId, step),
+          // From the step it resumes at, the curve is this attempt's own.
+          afterLoad: (step) => dropCurveAfter(prisma, runId, attempt, step),
         }),
       });
       await curve.flush();
@@ -119,11 +123,12 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };
-      await completeRun(prisma, runId, { ...result, step: trained.steps, structure });
+      // An earlier attempt that finished late completed it first: its result stands.
+      if (!(await completeRun(prisma, runId, attempt, { ...result, step: trained.steps, structure }))) return resultOf(await getRun(prisma, runId));
       await deleteCheckpoint(prisma, { runId });
       return result;
     } catch (error) {
-      throw await failureFor(prisma, runId, error);
+      throw await failureFor(prisma, runId, attempt, error);
     } finally {
       // A worker runs run after run: the regularizer's tables go with the run's models.
       regularizer?.dispose();
@@ -133,11 +138,13 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
 }
 
 /** Record what happened on the run and pick the error Temporal should see. */
-async function failureFor(prisma: PrismaClient, runId: string, error: unknown): Promise<unknown> {
+async function failureFor(prisma: PrismaClient, runId: string, attempt: number, error: unknown): Promise<unknown> {
+  const stale = staleAttemptFailure(error);
+  if (stale) return stale;
   const cancellation = cancellationKind();
   if (cancellation === 'worker-shutdown') return workerShutdownFailure();
   if (cancellation === 'cancelled') {
-    await cancelRun(prisma, runId);
+    await cancelRunAttempt(prisma, runId, attempt);
     // A cancelled run is never resumed; its checkpoint would only take space.
     await deleteCheckpoint(prisma, { runId });
     return error;
@@ -145,7 +152,12 @@ async function failureFor(prisma: PrismaClient, runId: string, error: unknown): 
   const nonRetryableType = nonRetryableTypeOf(error);
   if (nonRetryableType === undefined) return error;
   const reason = errorMessageOf(error);
-  await failRun(prisma, runId, reason);
+  try {
+    await failRunAttempt(prisma, runId, attempt, reason);
+  } catch (writeError) {
+    // A newer attempt owns the run: its outcome, not this attempt's failure, is the run's.
+    return staleAttemptFailure(writeError) ?? writeError;
+  }
   return ApplicationFailure.nonRetryable(reason, nonRetryableType);
 }
 

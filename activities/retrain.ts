@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
-import { cancelRetrain, completeRetrain, failRetrain, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
+import { cancelRetrainAttempt, completeRetrain, failRetrainAttempt, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
 import { getRun } from '../src/db/repositories/runs.ts';
 import { getSweep } from '../src/db/repositories/sweeps.ts';
 import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
@@ -10,7 +10,7 @@ import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
 import { retrain } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
-import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
+import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
 import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
 
 /** Retrain progress reaches the Retrain row this often (the dashboard polls it). */
@@ -24,6 +24,8 @@ const STEP_RECORD_EVERY = 10;
 export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
   return async function retrainStructure(input: RetrainWorkflowInput): Promise<RetrainResult> {
     const context = Context.current();
+    // Every write below is fenced by this attempt number: a newer attempt's writes win.
+    const { attempt } = context.info;
     const owner = { retrainId: input.retrainId };
     const existing = await getRetrain(prisma, input.retrainId);
     if (existing.status === 'completed') return storedResult(existing);
@@ -49,7 +51,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
       const model = applyStructure(seedNetwork(), structure, { widthMultiplier });
       models.push(model);
       const costs = costsOf(model, config);
-      if (!(await markRetrainRunning(prisma, input.retrainId, config.training.steps ?? 0))) {
+      if (!(await markRetrainRunning(prisma, input.retrainId, attempt, config.training.steps ?? 0))) {
         return storedResult(await getRetrain(prisma, input.retrainId));
       }
       const trained = await retrain({
@@ -65,11 +67,9 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         signal: context.cancellationSignal,
         onProgress: async (progress) => {
           context.heartbeat({ step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null });
-          if (progress.step % STEP_RECORD_EVERY === 0) await recordRetrainStep(prisma, input.retrainId, progress.step);
+          if (progress.step % STEP_RECORD_EVERY === 0) await recordRetrainStep(prisma, input.retrainId, attempt, progress.step);
         },
-        checkpoint: postgresCheckpointStore(prisma, owner, config.training.checkpointEvery, {
-          afterSave: (step) => recordRetrainStep(prisma, input.retrainId, step),
-        }),
+        checkpoint: postgresCheckpointStore(prisma, owner, attempt, config.training.checkpointEvery),
       });
       const result: RetrainResult = {
         retrainId: input.retrainId,
@@ -82,20 +82,28 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };
-      await completeRetrain(prisma, input.retrainId, { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } });
+      const stored = { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } };
+      // An earlier attempt that finished late completed it first: its result stands.
+      if (!(await completeRetrain(prisma, input.retrainId, attempt, stored))) return storedResult(await getRetrain(prisma, input.retrainId));
       await deleteCheckpoint(prisma, owner);
       return result;
     } catch (error) {
+      const stale = staleAttemptFailure(error);
+      if (stale) throw stale;
       const cancellation = cancellationKind();
       if (cancellation === 'worker-shutdown') throw workerShutdownFailure();
       // A cancelled retrain is never resumed.
       if (cancellation === 'cancelled') {
-        await cancelRetrain(prisma, input.retrainId);
+        await cancelRetrainAttempt(prisma, input.retrainId, attempt);
         await deleteCheckpoint(prisma, owner);
       }
       const nonRetryableType = nonRetryableTypeOf(error);
       if (nonRetryableType === undefined) throw error;
-      await failRetrain(prisma, input.retrainId, errorMessageOf(error));
+      try {
+        await failRetrainAttempt(prisma, input.retrainId, attempt, errorMessageOf(error));
+      } catch (writeError) {
+        throw staleAttemptFailure(writeError) ?? writeError;
+      }
       throw ApplicationFailure.nonRetryable(errorMessageOf(error), nonRetryableType);
     } finally {
       for (const model of models) model.dispose();

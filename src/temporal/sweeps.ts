@@ -3,8 +3,9 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { PrismaClient } from '../db/client.ts';
 import { getRun } from '../db/repositories/runs.ts';
-import { getSweep, insertSweepOnce } from '../db/repositories/sweeps.ts';
-import { failRetrain, insertRetrain } from '../db/repositories/retrains.ts';
+import { getSweep, insertSweepOnce, markSweepNotStarted, reopenUnstartedSweep } from '../db/repositories/sweeps.ts';
+import { insertRetrainOnce, markRetrainNotStarted, reopenUnstartedRetrain } from '../db/repositories/retrains.ts';
+import { canonicalJson } from '../sweep/canonical-json.ts';
 import { parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
@@ -32,16 +33,41 @@ export class InvalidRetrainRequestError extends Error {
   }
 }
 
-/** Ids are URL-safe; an idempotency key maps to one sweep id forever, so a retried request starts nothing twice. */
-function sweepIdFor(idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined) return `sw-${randomBytes(8).toString('hex')}`;
-  return `sw-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
+/** Ids are URL-safe; an idempotency key maps to one id forever, so a retried request starts nothing twice. */
+function idFor(prefix: 'sw' | 'rt', idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return `${prefix}-${randomBytes(8).toString('hex')}`;
+  return `${prefix}-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
+}
+
+/** The same Idempotency-Key came with a different request: a client bug, never someone else's answer. */
+export class IdempotencyKeyReusedError extends Error {
+  override name = 'IdempotencyKeyReusedError';
+  constructor(
+    readonly idempotencyKey: string,
+    readonly existingId: string,
+    what: string,
+  ) {
+    super(`Idempotency-Key "${idempotencyKey}" was already used for ${what} ${existingId} with a different request; use a new key for a new request`);
+  }
+}
+
+/**
+ * Temporal refused or could not be reached when a workflow was to start. The row is marked failed
+ * with this reason (never left queued); a retry with the same Idempotency-Key starts it after all.
+ */
+export class WorkflowNotStartedError extends Error {
+  override name = 'WorkflowNotStartedError';
+  constructor(what: string, cause: unknown) {
+    super(`the ${what} could not be started: ${(cause as Error).message ?? String(cause)}; retry the request (with the same Idempotency-Key) once Temporal is reachable`, { cause });
+  }
 }
 
 /**
  * Validate (every problem at once, InvalidSweepConfigError), write the Sweep row, start its workflow
- * with workflowId = sweepId. The same idempotency key returns the first sweep (`created: false`) and
- * starts nothing; if an earlier attempt wrote the row but could not reach Temporal, this one starts it.
+ * with workflowId = sweepId. The same idempotency key with the same config returns the first sweep
+ * (`created: false`) and starts nothing; with another config it is IdempotencyKeyReusedError, also for
+ * requests that race each other. A sweep whose workflow could not be started is marked failed with
+ * the reason (WorkflowNotStartedError); a retry with its key starts it.
  */
 export async function startSweep(
   deps: SweepDeps,
@@ -50,14 +76,17 @@ export async function startSweep(
   opts: { idempotencyKey?: string } = {},
 ): Promise<{ sweepId: string; created: boolean }> {
   const parsed = parseSweepConfig(config);
-  const { sweep, created } = await insertSweepOnce(deps.prisma, { id: sweepIdFor(opts.idempotencyKey), config: parsed, idempotencyKey: opts.idempotencyKey });
-  if (created || sweep.status === 'queued') {
-    await startSweepWorkflow(deps, sweep.id, sweep.config as unknown as SweepConfig);
+  const { idempotencyKey } = opts;
+  const { sweep, created } = await insertSweepOnce(deps.prisma, { id: idFor('sw', idempotencyKey), config: parsed, idempotencyKey });
+  if (!created && idempotencyKey !== undefined && canonicalJson(sweep.config) !== canonicalJson(parsed)) {
+    throw new IdempotencyKeyReusedError(idempotencyKey, sweep.id, 'sweep');
   }
+  const neverStarted = sweep.status === 'queued' || (sweep.status === 'failed' && sweep.startedAt === null);
+  if (created || neverStarted) await startSweepWorkflow(deps, sweep.id, sweep.config as unknown as SweepConfig, sweep.status === 'failed');
   return { sweepId: sweep.id, created };
 }
 
-async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: SweepConfig): Promise<void> {
+async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: SweepConfig, reopen: boolean): Promise<void> {
   try {
     await deps.client.workflow.start(SWEEP_WORKFLOW_TYPE, {
       workflowId: sweepId,
@@ -67,8 +96,14 @@ async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: Swee
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    // Started before (the workflow's own failure stays as it is), or by a request racing this one.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    const notStarted = new WorkflowNotStartedError('sweep', error);
+    await markSweepNotStarted(deps.prisma, sweepId, notStarted.message);
+    throw notStarted;
   }
+  // It had failed only because an earlier request could not start it: queued again, until it runs.
+  if (reopen) await reopenUnstartedSweep(deps.prisma, sweepId);
 }
 
 export type CancelSweepOutcome = 'cancelling' | 'already-finished';
@@ -123,13 +158,15 @@ export async function querySweepProgress(deps: Pick<SweepDeps, 'client'>, sweepI
 
 /**
  * Retrain a completed run's structure from scratch: as learned, scaled by `widthMultiplier`, or at
- * the largest multiplier whose cost (on the sweep's axis) stays within `targetCost`.
+ * the largest multiplier whose cost (on the sweep's axis) stays within `targetCost`. Idempotent like
+ * startSweep: the same key with the same run and options returns the first retrain (`created: false`).
  */
 export async function startRetrain(
   deps: SweepDeps,
   runId: string,
   request: { widthMultiplier?: number; targetCost?: number } = {},
-): Promise<{ retrainId: string }> {
+  opts: { idempotencyKey?: string } = {},
+): Promise<{ retrainId: string; created: boolean }> {
   const { widthMultiplier, targetCost } = request;
   if (widthMultiplier !== undefined && targetCost !== undefined) {
     throw new InvalidRetrainRequestError('give either a width multiplier or a target cost, not both');
@@ -145,21 +182,44 @@ export async function startRetrain(
   }
   const sweep = await getSweep(deps.prisma, run.sweepId);
   const config = sweep.config as unknown as SweepConfig;
-  const retrainId = `rt-${randomBytes(8).toString('hex')}`;
-  await insertRetrain(deps.prisma, { id: retrainId, runId, widthMultiplier, targetCost, costAxis: sweep.costAxis, totalSteps: config.training.steps ?? 0 });
+  const { idempotencyKey } = opts;
+  const { retrain, created } = await insertRetrainOnce(deps.prisma, {
+    id: idFor('rt', idempotencyKey),
+    runId,
+    widthMultiplier,
+    targetCost,
+    costAxis: sweep.costAxis,
+    totalSteps: config.training.steps ?? 0,
+    idempotencyKey,
+  });
+  const retrainId = retrain.id;
+  if (!created) {
+    // A completed retrain stores the multiplier it used (1 when trained as learned).
+    const sameRequest =
+      retrain.runId === runId &&
+      retrain.targetCost === (targetCost ?? null) &&
+      (targetCost !== undefined || (retrain.widthMultiplier ?? 1) === (widthMultiplier ?? 1));
+    if (!sameRequest) throw new IdempotencyKeyReusedError(idempotencyKey ?? retrainId, retrainId, 'retrain');
+    // No attempt ever ran: either in flight, or a start that failed and is retried now.
+    if (retrain.attempt !== 0 || (retrain.status !== 'pending' && retrain.status !== 'failed')) return { retrainId, created };
+  }
   try {
     await deps.client.workflow.start(RETRAIN_WORKFLOW_TYPE, {
       workflowId: retrainId,
       taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [{ retrainId, runId, widthMultiplier, targetCost, options: deps.orchestration }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
   } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { retrainId, created };
     // The row exists before the workflow so that the workflow always finds it; a workflow that never
     // started must not leave it pending forever.
-    await failRetrain(deps.prisma, retrainId, `the retrain could not be started: ${(error as Error).message}`);
-    throw error;
+    const notStarted = new WorkflowNotStartedError('retrain', error);
+    await markRetrainNotStarted(deps.prisma, retrainId, notStarted.message);
+    throw notStarted;
   }
-  return { retrainId };
+  if (!created) await reopenUnstartedRetrain(deps.prisma, retrainId);
+  return { retrainId, created };
 }
 
 export async function waitForRetrain(deps: Pick<SweepDeps, 'client'>, retrainId: string): Promise<RetrainResult> {

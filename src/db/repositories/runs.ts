@@ -1,6 +1,7 @@
 import type { PrismaClient, Run } from '../client.ts';
 import type { Prisma } from '../client.ts';
 import type { RunResultSummary } from '../../sweep/progress.ts';
+import { StaleAttemptError } from './attempts.ts';
 
 /** Write side of the Run table: one row per grid point, created before any training starts. */
 
@@ -34,8 +35,10 @@ export async function getRun(prisma: PrismaClient, runId: string): Promise<Run> 
 }
 
 /**
- * Marks an attempt as running; false when the run is already completed. An earlier attempt whose
- * heartbeat timed out may still finish and store its result while this one starts: that result stands.
+ * Makes `start.attempt` the run's owner and marks it running; false when the run is already completed
+ * (an earlier attempt whose heartbeat timed out may still finish and store its result: that result
+ * stands). Throws StaleAttemptError when a newer attempt owns the run already: attempts only take
+ * over from older ones, so an attempt that was slow to start cannot steal the run back.
  */
 export async function markRunStarted(
   prisma: PrismaClient,
@@ -43,23 +46,31 @@ export async function markRunStarted(
   start: { attempt: number; workerIdentity: string; totalSteps: number },
 ): Promise<boolean> {
   const { count } = await prisma.run.updateMany({
-    where: { id: runId, status: { not: 'completed' } },
+    where: { id: runId, status: { not: 'completed' }, attempt: { lt: start.attempt } },
     data: { status: 'running', attempt: start.attempt, workerIdentity: start.workerIdentity, totalSteps: start.totalSteps, error: null, startedAt: new Date() },
   });
-  return count === 1;
+  if (count === 1) return true;
+  if ((await getRun(prisma, runId)).status === 'completed') return false;
+  throw new StaleAttemptError(`run ${runId}`, start.attempt);
 }
 
-export async function recordRunStep(prisma: PrismaClient, runId: string, step: number): Promise<void> {
-  await prisma.run.update({ where: { id: runId }, data: { step } });
+/** The step count, once an epoch-based run knows it; fenced like every write of an attempt. */
+export async function recordRunTotalSteps(prisma: PrismaClient, runId: string, attempt: number, totalSteps: number): Promise<void> {
+  await updateOwnedRun(prisma, runId, attempt, { totalSteps });
 }
 
+/**
+ * Stores the attempt's result; false when the run was completed already (by an earlier attempt that
+ * finished late: its result stands). StaleAttemptError when a newer attempt owns the run.
+ */
 export async function completeRun(
   prisma: PrismaClient,
   runId: string,
+  attempt: number,
   result: RunResultSummary & { step: number; structure: unknown },
-): Promise<void> {
-  await prisma.run.update({
-    where: { id: runId },
+): Promise<boolean> {
+  const { count } = await prisma.run.updateMany({
+    where: { id: runId, attempt, status: 'running' },
     data: {
       status: 'completed',
       step: result.step,
@@ -73,15 +84,32 @@ export async function completeRun(
       finishedAt: new Date(),
     },
   });
+  if (count === 1) return true;
+  if ((await getRun(prisma, runId)).status === 'completed') return false;
+  throw new StaleAttemptError(`run ${runId}`, attempt);
 }
 
-/** A completed run keeps its result: a late failure report (e.g. a duplicate attempt) cannot undo it. */
+/** An attempt's own non-retryable failure; refused (StaleAttemptError) once a newer attempt owns the run. */
+export async function failRunAttempt(prisma: PrismaClient, runId: string, attempt: number, error: string): Promise<void> {
+  await updateOwnedRun(prisma, runId, attempt, { status: 'failed', error, finishedAt: new Date() });
+}
+
+/** An attempt that saw its cancellation; a newer owner (or a finished run) keeps its state. */
+export async function cancelRunAttempt(prisma: PrismaClient, runId: string, attempt: number): Promise<void> {
+  await prisma.run.updateMany({ where: { id: runId, attempt, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
+}
+
+async function updateOwnedRun(prisma: PrismaClient, runId: string, attempt: number, data: Prisma.RunUpdateManyMutationInput): Promise<void> {
+  const { count } = await prisma.run.updateMany({ where: { id: runId, attempt, status: 'running' }, data });
+  if (count === 0) throw new StaleAttemptError(`run ${runId}`, attempt);
+}
+
+/**
+ * The workflow's verdict (retries exhausted, or a failure it saw): not fenced, it speaks for the run.
+ * A completed run keeps its result: a late failure report (e.g. a duplicate attempt) cannot undo it.
+ */
 export async function failRun(prisma: PrismaClient, runId: string, error: string): Promise<void> {
   await prisma.run.updateMany({ where: { id: runId, status: { not: 'completed' } }, data: { status: 'failed', error, finishedAt: new Date() } });
-}
-
-export async function cancelRun(prisma: PrismaClient, runId: string): Promise<void> {
-  await prisma.run.updateMany({ where: { id: runId, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
 }
 
 export async function cancelUnfinishedRuns(prisma: PrismaClient, sweepId: string): Promise<number> {

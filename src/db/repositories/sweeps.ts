@@ -53,9 +53,26 @@ export async function getSweep(prisma: PrismaClient, sweepId: string): Promise<S
   return sweep;
 }
 
+/**
+ * The workflow's first step. Only a sweep that never started moves to running: a retried activity must
+ * not revive a finished one. A never-started sweep marked failed counts too: its start request failed
+ * on the client's side (e.g. timed out) although Temporal did start it.
+ */
 export async function markSweepRunning(prisma: PrismaClient, sweepId: string): Promise<void> {
-  // Only a queued sweep starts; a retried activity must not revive a finished one.
-  await prisma.sweep.updateMany({ where: { id: sweepId, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+  await prisma.sweep.updateMany({
+    where: { id: sweepId, startedAt: null, status: { in: ['queued', 'failed'] } },
+    data: { status: 'running', startedAt: new Date(), error: null, finishedAt: null },
+  });
+}
+
+/** Its workflow could not be started: failed with the reason, unless it started meanwhile. */
+export async function markSweepNotStarted(prisma: PrismaClient, sweepId: string, reason: string): Promise<void> {
+  await prisma.sweep.updateMany({ where: { id: sweepId, status: 'queued', startedAt: null }, data: { status: 'failed', error: reason, finishedAt: new Date() } });
+}
+
+/** A retry started the workflow of a sweep that had failed to start: queued again, until it runs. */
+export async function reopenUnstartedSweep(prisma: PrismaClient, sweepId: string): Promise<void> {
+  await prisma.sweep.updateMany({ where: { id: sweepId, status: 'failed', startedAt: null }, data: { status: 'queued', error: null, finishedAt: null } });
 }
 
 export async function storeSeedCost(prisma: PrismaClient, sweepId: string, seedCost: SeedCost): Promise<void> {

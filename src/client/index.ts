@@ -172,8 +172,10 @@ export class MorphSweepClient {
     return this.request('GET', `/api/runs/${encodeURIComponent(runId)}/structure${queryString({ format: options.format })}`);
   }
 
-  retrain(runId: string, options: RetrainRequest = {}): Promise<{ retrainId: string }> {
-    return this.request('POST', `/api/runs/${encodeURIComponent(runId)}/retrain`, { body: options });
+  /** Retrain a run's structure. With an idempotencyKey, retrying (or a double click) returns the same retrain. */
+  retrain(runId: string, options: RetrainRequest = {}, request: { idempotencyKey?: string } = {}): Promise<{ retrainId: string }> {
+    const headers: Record<string, string> = request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {};
+    return this.request('POST', `/api/runs/${encodeURIComponent(runId)}/retrain`, { body: options, headers });
   }
 
   getRetrain(retrainId: string): Promise<Retrain> {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
 import { COST_AXIS_LABELS, formatCost } from './format.ts';
 
@@ -16,7 +16,8 @@ type Scaling = 'as-learned' | 'width-multiplier' | 'target-cost';
 export function RetrainForm(props: {
   costAxis: CostAxis;
   learnedCost: number | null;
-  onSubmit: (choice: RetrainChoice) => Promise<RetrainOutcome>;
+  /** `idempotencyKey` is the same for repeated submits of one choice until one succeeds. */
+  onSubmit: (choice: RetrainChoice, idempotencyKey: string) => Promise<RetrainOutcome>;
 }) {
   const { costAxis, learnedCost, onSubmit } = props;
   const [scaling, setScaling] = useState<Scaling>('as-learned');
@@ -24,6 +25,10 @@ export function RetrainForm(props: {
   const [targetCost, setTargetCost] = useState(learnedCost !== null ? String(Math.round(learnedCost)) : '');
   const [problem, setProblem] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // A double click submits twice before React disables the button: the second submit is dropped
+  // here, and a retry after a failed request reuses the key, so the server starts one retrain.
+  const inFlight = useRef(false);
+  const pendingRequest = useRef<{ choiceJson: string; key: string } | null>(null);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -42,11 +47,17 @@ export function RetrainForm(props: {
       }
       choice = scaling === 'width-multiplier' ? { widthMultiplier: value } : { targetCost: value };
     }
+    if (inFlight.current) return;
+    const choiceJson = JSON.stringify(choice);
+    if (pendingRequest.current?.choiceJson !== choiceJson) pendingRequest.current = { choiceJson, key: newIdempotencyKey() };
+    inFlight.current = true;
     setSubmitting(true);
     try {
-      const outcome = await onSubmit(choice);
-      if (!outcome.ok) setProblem(outcome.message);
+      const outcome = await onSubmit(choice, pendingRequest.current.key);
+      if (outcome.ok) pendingRequest.current = null;
+      else setProblem(outcome.message);
     } finally {
+      inFlight.current = false;
       setSubmitting(false);
     }
   };
@@ -110,4 +121,10 @@ export function RetrainForm(props: {
       </button>
     </form>
   );
+}
+
+/** 128 random bits as hex; crypto.randomUUID exists only in secure contexts (not plain http on a LAN). */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `ui-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -50,9 +50,10 @@ export async function cancelSweep(sweepId: string): Promise<{ ok: true } | Failu
 export async function startRetrain(
   runId: string,
   choice: { widthMultiplier?: number; targetCost?: number },
+  idempotencyKey: string,
 ): Promise<{ ok: true; retrainId: string } | Failure> {
   try {
-    const { retrainId } = await dashboardClient.retrain(runId, choice);
+    const { retrainId } = await dashboardClient.retrain(runId, choice, { idempotencyKey });
     return { ok: true, retrainId };
   } catch (error) {
     return failureOf(error);

@@ -195,14 +195,6 @@ export async function getSweepDetail(prisma: PrismaClient, sweepId: string): Pro
   };
 }
 
-/** The stored config and key of the sweep an Idempotency-Key made, to tell a retry from a reuse. */
-export async function findSweepByIdempotencyKey(
-  prisma: PrismaClient,
-  idempotencyKey: string,
-): Promise<{ id: string; config: unknown } | null> {
-  return prisma.sweep.findUnique({ where: { idempotencyKey }, select: { id: true, config: true } });
-}
-
 export async function getSweepCostAxis(prisma: PrismaClient, sweepId: string): Promise<CostKind | null> {
   const sweep = await prisma.sweep.findUnique({ where: { id: sweepId }, select: { costAxis: true } });
   return sweep ? (sweep.costAxis as CostKind) : null;

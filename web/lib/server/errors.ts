@@ -32,3 +32,11 @@ export function notFound(kind: 'sweep' | 'run' | 'retrain', id: string): ApiErro
   const listHint = kind === 'sweep' ? 'list sweeps with GET /api/sweeps' : `find ${kind} ids on their sweep's page`;
   return new ApiError(404, `${kind}_not_found`, `no ${kind} with id "${id}"; ${listHint}`);
 }
+
+/** How long a client should wait before retrying while a service is down (a restart takes seconds). */
+export const RETRY_AFTER_S = 5;
+
+/** 503 with Retry-After: the database or Temporal is down; the request changed nothing and may be retried. */
+export function serviceUnavailable(code: 'database_unavailable' | 'temporal_unavailable', message: string): ApiError {
+  return new ApiError(503, code, message, undefined, { 'retry-after': String(RETRY_AFTER_S) });
+}

@@ -62,11 +62,17 @@ function componentSchemas(io: 'input' | 'output'): Record<string, JsonSchema> {
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string, description: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
 const error = (description: string) => json('ErrorEnvelope', description);
+const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } };
+const unavailable = (description: string) => ({ ...error(description), headers: RETRY_AFTER_HEADER });
 
-/** Each operation's error answers; 401, 403 and 500 apply to all of them. */
+/**
+ * Each operation's error answers; 401, 403, 500 and 503 apply to all of them (every operation reads
+ * the database, so every one answers 503 with Retry-After while it is down).
+ */
 function errors(...statuses: Array<[number, string]>) {
   return Object.fromEntries([
-    ...statuses.map(([status, description]) => [String(status), error(description)]),
+    ['503', unavailable('the database (or Temporal) is unreachable; retry after Retry-After seconds')],
+    ...statuses.map(([status, description]) => [String(status), status === 503 ? unavailable(description) : error(description)]),
     ['401', error('missing, malformed, unknown or revoked bearer token')],
     ['403', error('tokens are off (MORPHSWEEP_AUTH=off) and the request is not addressed to a loopback host')],
     ['500', error('unexpected failure; the body names a request id from the server log')],
@@ -87,6 +93,14 @@ function queryParameters(schema: z.ZodObject): object[] {
     ...(typeof propertySchema.description === 'string' ? { description: propertySchema.description } : {}),
   }));
 }
+
+const idempotencyKeyParameter = (what: string) => ({
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+  description: `retrying with the same key and body returns the first ${what} instead of starting another; the same key with another body is a 409`,
+});
 
 const idParameter = (what: string) => ({
   name: 'id',
@@ -132,26 +146,18 @@ function buildOpenApiDocument(): object {
         post: {
           operationId: 'createSweep',
           summary: 'Start a sweep',
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
-              description: 'retrying with the same key and body returns the first sweep instead of starting another',
-            },
-          ],
+          parameters: [idempotencyKeyParameter('sweep')],
           requestBody: { required: true, content: { 'application/json': { schema: ref('SweepConfig') } } },
           responses: {
             '201': json('CreateSweepResponse', 'sweep started'),
             '200': json('CreateSweepResponse', 'an earlier request with this Idempotency-Key started it'),
             ...errors(
               [400, 'body is not JSON, or a bad Idempotency-Key'],
-              [409, 'Idempotency-Key already used with a different body'],
+              [409, 'Idempotency-Key already used with a different body (also between racing requests)'],
               [413, 'body over the size limit'],
               [415, 'body not declared application/json'],
               [422, 'config invalid; details.problems lists every field'],
-              [503, 'Temporal or the database is unreachable'],
+              [503, 'Temporal or the database is unreachable; the sweep is marked failed with the reason if it was written, and a retry with the same Idempotency-Key starts it'],
             ),
           },
         },
@@ -244,18 +250,19 @@ function buildOpenApiDocument(): object {
         post: {
           operationId: 'retrainRun',
           summary: "Retrain a completed run's structure from scratch, optionally scaled",
-          parameters: [idParameter('run')],
+          parameters: [idParameter('run'), idempotencyKeyParameter('retrain')],
           requestBody: { required: false, content: { 'application/json': { schema: ref('RetrainRequest') } } },
           responses: {
             '202': json('RetrainCreated', 'retrain started'),
+            '200': json('RetrainCreated', 'an earlier request with this Idempotency-Key started it'),
             ...errors(
-              [400, 'body is not JSON'],
+              [400, 'body is not JSON, or a bad Idempotency-Key'],
               [404, 'no such run'],
-              [409, 'the run has not completed'],
+              [409, 'the run has not completed, or the Idempotency-Key was used for another retrain request'],
               [413, 'body over the size limit'],
               [415, 'body not declared application/json'],
               [422, 'invalid options'],
-              [503, 'Temporal is unreachable'],
+              [503, 'Temporal or the database is unreachable; a retrain written is marked failed with the reason, and a retry with the same Idempotency-Key starts it'],
             ),
           },
         },

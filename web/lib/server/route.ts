@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { isGrpcServiceError } from '@temporalio/client';
+import { isDatabaseUnavailable } from '../../../src/db/availability.ts';
 import { InvalidSweepConfigError } from '../../../src/sweep/config.ts';
 import { InvalidCursorError } from '../../../src/db/repositories/queries.ts';
 import { RunNotFoundError } from '../../../src/db/repositories/runs.ts';
 import { SweepNotFoundError } from '../../../src/db/repositories/sweeps.ts';
 import { RetrainNotFoundError } from '../../../src/db/repositories/retrains.ts';
 import { TemporalConfigError, TemporalUnreachableError } from '../../../src/temporal/connection.ts';
-import { InvalidRetrainRequestError } from '../../../src/temporal/sweeps.ts';
+import { IdempotencyKeyReusedError, InvalidRetrainRequestError, WorkflowNotStartedError } from '../../../src/temporal/sweeps.ts';
 import { authenticate } from './auth.ts';
-import { ApiError, notFound, validationFailed } from './errors.ts';
+import { ApiError, notFound, serviceUnavailable, validationFailed } from './errors.ts';
 import { errorResponse } from './responses.ts';
 
 type RouteParams = Record<string, string>;
@@ -31,10 +33,25 @@ function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof RunNotFoundError) return notFound('run', error.runId);
   if (error instanceof RetrainNotFoundError) return notFound('retrain', error.retrainId);
   if (error instanceof InvalidRetrainRequestError) return new ApiError(409, 'retrain_rejected', error.message);
-  if (error instanceof TemporalUnreachableError || error instanceof TemporalConfigError) {
-    return new ApiError(503, 'temporal_unavailable', error.message);
+  if (error instanceof IdempotencyKeyReusedError) {
+    return new ApiError(409, 'idempotency_key_reused', error.message, { id: error.existingId });
+  }
+  if (error instanceof TemporalUnreachableError || error instanceof TemporalConfigError || error instanceof WorkflowNotStartedError) {
+    return serviceUnavailable('temporal_unavailable', error.message);
+  }
+  if (isTemporalUnavailable(error)) return serviceUnavailable('temporal_unavailable', `Temporal is unreachable: ${(error as Error).message}`);
+  if (isDatabaseUnavailable(error)) {
+    return serviceUnavailable('database_unavailable', 'the database is unreachable (down or restarting); retry after Retry-After seconds (a POST with the same Idempotency-Key)');
   }
   return undefined;
+}
+
+/** gRPC UNAVAILABLE or DEADLINE_EXCEEDED anywhere in the cause chain of a Temporal client error. */
+function isTemporalUnavailable(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = (current as Error & { cause?: unknown }).cause) {
+    if (isGrpcServiceError(current) && (current.code === 14 || current.code === 4)) return true;
+  }
+  return false;
 }
 
 function internalError(error: unknown): Response {

@@ -2,7 +2,7 @@ import { createPrismaClient, type PrismaClient } from '../../../src/db/client.ts
 import { connectClient, temporalConfigFromEnv, type TemporalClientHandle } from '../../../src/temporal/connection.ts';
 import type { SweepDeps } from '../../../src/temporal/sweeps.ts';
 import { taskQueueFromEnv } from '../../../src/temporal/task-queues.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, serviceUnavailable } from './errors.ts';
 
 /**
  * One Prisma client and one Temporal connection per server process, made on first use. They hang off
@@ -39,7 +39,7 @@ export async function getTemporalClient(): Promise<TemporalClientHandle['client'
   } catch (error) {
     // Forget the failed attempt so that the next request tries again once Temporal is back.
     singletons.temporal = undefined;
-    throw new ApiError(503, 'temporal_unavailable', (error as Error).message);
+    throw serviceUnavailable('temporal_unavailable', (error as Error).message);
   }
 }
 

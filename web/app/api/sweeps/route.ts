@@ -1,9 +1,8 @@
 import { SweepListQuerySchema } from '../../../../src/client/wire.ts';
-import { findSweepByIdempotencyKey, listSweepsPage } from '../../../../src/db/repositories/queries.ts';
+import { listSweepsPage } from '../../../../src/db/repositories/queries.ts';
 import { parseSweepConfig } from '../../../../src/sweep/config.ts';
 import { startSweep } from '../../../../src/temporal/sweeps.ts';
-import { ApiError } from '../../../lib/server/errors.ts';
-import { canonicalJson, readIdempotencyKey } from '../../../lib/server/idempotency.ts';
+import { readIdempotencyKey } from '../../../lib/server/idempotency.ts';
 import { parseQuery, readJsonBody } from '../../../lib/server/request.ts';
 import { jsonResponse } from '../../../lib/server/responses.ts';
 import { apiRoute } from '../../../lib/server/route.ts';
@@ -24,22 +23,8 @@ export const GET = apiRoute(async (request) => {
 export const POST = apiRoute(async (request) => {
   const idempotencyKey = readIdempotencyKey(request);
   const config = parseSweepConfig(await readJsonBody(request));
-  if (idempotencyKey) {
-    // A retry of the same request answers with the sweep it made; a different request under a used key
-    // is a client bug that must not silently return someone else's sweep.
-    const earlier = await findSweepByIdempotencyKey(getPrisma(), idempotencyKey);
-    if (earlier) {
-      if (canonicalJson(earlier.config) !== canonicalJson(config)) {
-        throw new ApiError(
-          409,
-          'idempotency_key_reused',
-          `Idempotency-Key "${idempotencyKey}" was already used for sweep ${earlier.id} with a different config; use a new key for a new sweep`,
-          { sweepId: earlier.id },
-        );
-      }
-      return jsonResponse({ sweepId: earlier.id, created: false }, 200, { location: `/api/sweeps/${earlier.id}` });
-    }
-  }
+  // A retry with the same key and body answers with the sweep it made (starting it if an earlier
+  // try could not); the same key with another body is a 409, also when the two requests race.
   const { sweepId, created } = await startSweep(await getSweepDeps(), config, { idempotencyKey });
   return jsonResponse({ sweepId, created }, created ? 201 : 200, { location: `/api/sweeps/${sweepId}` });
 });

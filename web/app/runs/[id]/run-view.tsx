@@ -93,8 +93,8 @@ export function RunView({ runId }: { runId: string }) {
           <RetrainForm
             costAxis={costAxis}
             learnedCost={learnedCost}
-            onSubmit={async (choice) => {
-              const outcome = await startRetrain(detail.id, choice);
+            onSubmit={async (choice, idempotencyKey) => {
+              const outcome = await startRetrain(detail.id, choice, idempotencyKey);
               run.reload();
               return outcome;
             }}

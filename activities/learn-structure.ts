@@ -52,6 +52,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
       });
       if (!started) return resultOf(await getRun(prisma, runId));
       let latestAccuracy: number | null = null;
+      let lastHeartbeat: TrainingHeartbeat | undefined;
       const onProgress = async (progress: TrainProgress): Promise<void> => {
         if (progress.valAccuracy !== undefined) latestAccuracy = progress.valAccuracy;
         const heartbeat: TrainingHeartbeat = {
@@ -62,6 +63,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
           cost: progress.cost ?? 0,
           accuracy: latestAccuracy,
         };
+        lastHeartbeat = heartbeat;
         context.heartbeat(heartbeat);
         if (!totalStepsReported && config.training.steps === undefined) {
           totalStepsReported = true;
@@ -90,6 +92,8 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         seed: point.seed,
         signal: context.cancellationSignal,
         onProgress,
+        // Scoring the whole validation and test splits can outlast the heartbeat timeout.
+        onFinalEvaluation: () => context.heartbeat(lastHeartbeat),
         // Curve first: a checkpoint never runs ahead of the points stored before it.
         checkpoint: postgresCheckpointStore(prisma, { runId }, attempt, config.training.checkpointEvery, {
           beforeSave: () => curve.flush(),

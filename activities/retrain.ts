@@ -8,6 +8,7 @@ import { getSweep } from '../src/db/repositories/sweeps.ts';
 import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
 import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
+import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
 import { retrain } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
@@ -54,6 +55,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
       if (!(await markRetrainRunning(prisma, input.retrainId, attempt, config.training.steps ?? 0))) {
         return storedResult(await getRetrain(prisma, input.retrainId));
       }
+      let lastHeartbeat: TrainingHeartbeat | undefined;
       const trained = await retrain({
         model,
         dataset,
@@ -66,9 +68,12 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         seed: run.seed,
         signal: context.cancellationSignal,
         onProgress: async (progress) => {
-          context.heartbeat({ step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null });
+          lastHeartbeat = { step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null };
+          context.heartbeat(lastHeartbeat);
           if (progress.step % STEP_RECORD_EVERY === 0) await recordRetrainStep(prisma, input.retrainId, attempt, progress.step);
         },
+        // Scoring the whole validation and test splits can outlast the heartbeat timeout.
+        onFinalEvaluation: () => context.heartbeat(lastHeartbeat),
         checkpoint: postgresCheckpointStore(prisma, owner, attempt, config.training.checkpointEvery),
       });
       const result: RetrainResult = {

@@ -135,7 +135,9 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
       run.result = await training.learnStructure({ sweepId, runId, config, point });
       run.state = 'completed';
     } catch (error) {
-      if (isCancellation(error) || cancelRequested || runScope.consideredCancelled) {
+      // Only a cancellation reads as cancelled: a run that failed for a reason of its own after the
+      // cancel was requested (a NaN, a vanished structure) is shown as the failure it was.
+      if (isCancellation(error)) {
         run.state = 'cancelled';
         return;
       }

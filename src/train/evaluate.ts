@@ -26,6 +26,39 @@ export interface Evaluation {
 
 /** Accuracy and task loss of the model in inference mode over a whole split. */
 export function evaluate(model: tf.LayersModel, dataset: Dataset, split: SplitName, options: EvaluateOptions = {}): Evaluation {
+  const batches = evaluationBatches(model, dataset, split, options);
+  for (;;) {
+    const next = batches.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same evaluation, handing control back between batches: `between` runs after each batch (a
+ * long final evaluation then lets timers and heartbeats through instead of blocking the event loop).
+ */
+export async function evaluateInSlices(
+  model: tf.LayersModel,
+  dataset: Dataset,
+  split: SplitName,
+  options: EvaluateOptions,
+  between: (examplesDone: number, examples: number) => Promise<void>,
+): Promise<Evaluation> {
+  const batches = evaluationBatches(model, dataset, split, options);
+  for (;;) {
+    const next = batches.next();
+    if (next.done) return next.value;
+    await between(next.value.examplesDone, next.value.examples);
+  }
+}
+
+/** One step per batch (yielding how far it got), returning the evaluation. */
+function* evaluationBatches(
+  model: tf.LayersModel,
+  dataset: Dataset,
+  split: SplitName,
+  options: EvaluateOptions,
+): Generator<{ examplesDone: number; examples: number }, Evaluation> {
   const batchSize = options.batchSize ?? 256;
   if (options.recalibrateBatchNorm) {
     recalibrateBatchNorm(model, dataset, { calibrationSamples: options.calibrationSamples ?? 512, batchSize });
@@ -45,6 +78,7 @@ export function evaluate(model: tf.LayersModel, dataset: Dataset, split: SplitNa
       if (label === labels[start + i]) correct++;
     });
     lossSum += batchLoss * indices.length;
+    yield { examplesDone: start + indices.length, examples: count };
   }
   return { accuracy: correct / count, loss: lossSum / count, count };
 }

@@ -3,7 +3,7 @@ import type { Dataset } from '../data/types.ts';
 import { BatchSchedule } from './batches.ts';
 import { captureCheckpoint, restoreCheckpoint, type RngState, type TrainCheckpoint } from './checkpoint.ts';
 import { InvalidTrainingSetupError } from './errors.ts';
-import { evaluate, type Evaluation } from './evaluate.ts';
+import { evaluate, evaluateInSlices, type Evaluation } from './evaluate.ts';
 import { findNoiseSeededLayers, seedNoiseForStep } from './noise-seed.ts';
 import { createOptimizer, disposeOptimizer } from './optimizer.ts';
 import type { TrainingKnobs } from './options.ts';
@@ -51,6 +51,11 @@ export interface CheckpointStore {
 
 export interface LoopHooks {
   onProgress?: (progress: TrainProgress) => void | Promise<void>;
+  /**
+   * Called between the batches of the final evaluations (the whole validation and test splits), which
+   * can outlast a heartbeat timeout on a large split: the caller keeps its liveness signal going.
+   */
+  onFinalEvaluation?: (split: 'validation' | 'test', examplesDone: number, examples: number) => void;
   checkpoint?: CheckpointStore;
   /** Aborting stops before the next step and rethrows signal.reason (e.g. Temporal's cancellation). */
   signal?: AbortSignal;
@@ -106,6 +111,11 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
       calibrationSamples: knobs.calibrationSamples,
     };
 
+    const finalEvaluationSlice = (split: 'validation' | 'test') => async (examplesDone: number, examples: number) => {
+      input.onFinalEvaluation?.(split, examplesDone, examples);
+      await yieldToEventLoop();
+    };
+
     let lastLosses: StepLosses = { taskLoss: NaN, regLoss: NaN, weightDecayLoss: NaN };
     let lastValidation: Evaluation | null = null;
     let savedStep = resumedFromStep;
@@ -128,8 +138,10 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
       if ((step % knobs.evalEvery === 0 || step === totalSteps) && dataset.validation.count > 0) {
         // Periodic evaluations score a fixed subset so a large validation split cannot dominate
         // training time; the final one scores everything.
-        const maxExamples = step === totalSteps ? undefined : knobs.periodicEvalSamples;
-        lastValidation = evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples });
+        lastValidation =
+          step === totalSteps
+            ? await evaluateInSlices(model, dataset, 'validation', evalOptions, finalEvaluationSlice('validation'))
+            : evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples: knobs.periodicEvalSamples });
         progress.valAccuracy = lastValidation.accuracy;
         progress.valLoss = lastValidation.loss;
       }
@@ -142,7 +154,8 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     }
 
     // Without a validation split nothing has recalibrated the final weights' statistics yet.
-    const test = evaluate(model, dataset, 'test', { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation });
+    const testOptions = { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation };
+    const test = await evaluateInSlices(model, dataset, 'test', testOptions, finalEvaluationSlice('test'));
     return {
       steps: totalSteps,
       resumedFromStep,

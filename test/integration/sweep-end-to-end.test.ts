@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { InvalidSweepConfigError } from '../../src/sweep/config.ts';
+import * as tf from '@tensorflow/tfjs';
+import { buildSeedNetwork, loadSweepDataset } from '../../activities/networks.ts';
+import { gatesOf } from '../../src/morphnet/index.ts';
+import { InvalidSweepConfigError, parseSweepConfig } from '../../src/sweep/config.ts';
+import { findNoiseSeededLayers, seedNoiseForStep } from '../../src/train/noise-seed.ts';
 import { paretoFront } from '../../src/sweep/pareto.ts';
 import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
 import { testTemporal } from '../support/temporal.ts';
@@ -93,6 +97,28 @@ test('the same config sweeps to the same points: every run reproduces bit for bi
   assert.deepEqual(outcomes[1], outcomes[0]);
   // The seeds differ in earnest: otherwise the comparison above would prove little.
   assert.notDeepEqual(outcomes[0]![0]!.curve, outcomes[0]![1]!.curve);
+
+  // And the gate noise that reproduced is real: the runs' network, seeded for step 1 as the training
+  // loop seeds it, samples channels off whose gates (all at log-odds 2.5, P(on) = 0.92) say on,
+  // and samples differently at step 2. Without noise every channel would be on at every step.
+  const parsed = parseSweepConfig(config('noise'));
+  const network = buildSeedNetwork(parsed, await loadSweepDataset(parsed), 0);
+  try {
+    const noiseLayers = findNoiseSeededLayers(network);
+    const gates = gatesOf(network);
+    assert.ok(gates.length > 0 && noiseLayers.length === gates.length);
+    const maskAtStep = (step: number) => {
+      seedNoiseForStep(noiseLayers, 0, step);
+      return gates.flatMap((gate) => tf.tidy(() => Array.from(gate.sampleMask().dataSync())));
+    };
+    const first = maskAtStep(1);
+    const channelsOff = first.filter((value) => value < 0.5).length;
+    assert.ok(channelsOff > 0 && channelsOff < first.length / 2, `${channelsOff} of ${first.length} channels sampled off at step 1`);
+    assert.notDeepEqual(maskAtStep(2), first);
+    assert.deepEqual(maskAtStep(1), first, 'the same step draws the same noise again');
+  } finally {
+    network.dispose();
+  }
 });
 
 test('a retrain whose workflow cannot be started is marked failed, not left pending', async () => {

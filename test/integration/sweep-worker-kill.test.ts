@@ -21,6 +21,36 @@ after(async () => {
   await database?.drop();
 });
 
+/** What a run stored, with nothing that names the sweep or the attempt: to compare two runs of one config. */
+async function storedOutcomes(sweepId: string) {
+  const runs = await database.prisma.run.findMany({
+    where: { sweepId },
+    orderBy: [{ strength: 'asc' }, { threshold: 'asc' }, { seed: 'asc' }],
+    include: { curve: { orderBy: { step: 'asc' }, select: { step: true, taskLoss: true, regLoss: true, cost: true, valAccuracy: true } } },
+  });
+  return runs.map(({ strength, threshold, seed, status, step, costFlops, costModelSize, costLatencyNs, valAccuracy, testAccuracy, structure, curve }) => ({
+    point: [strength, threshold, seed],
+    status,
+    step,
+    costs: [costFlops, costModelSize, costLatencyNs],
+    accuracies: [valAccuracy, testAccuracy],
+    structure,
+    curve,
+  }));
+}
+
+/**
+ * The same config swept again by the worker processes, undisturbed: a resume that changed any bit of
+ * the training (weights, optimizer state, data order, FiGS gate noise) shows up as a difference.
+ */
+async function assertSameAsUninterrupted(deps: ReturnType<typeof sweepDeps>, config: ReturnType<typeof tinySweepConfig>, resumedSweepId: string): Promise<void> {
+  const { sweepId } = await startSweep(deps, { ...config, name: `${config.name} (uninterrupted)` });
+  assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
+  const uninterrupted = await database.prisma.run.findMany({ where: { sweepId } });
+  assert.ok(uninterrupted.every((run) => run.attempt === 1), 'the reference runs were not interrupted');
+  assert.deepEqual(await storedOutcomes(resumedSweepId), await storedOutcomes(sweepId));
+}
+
 /** Starts workers until two are alive (earlier tests kill some) and both poll. */
 async function twoLiveWorkers(): Promise<WorkerProcess[]> {
   const isLive = (worker: WorkerProcess) => worker.child.exitCode === null && worker.child.signalCode === null;
@@ -35,9 +65,12 @@ test('a worker killed mid-run: the run resumes from its checkpoint on the other 
   await Promise.all(workers.map((worker) => worker.ready));
   const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
   const steps = 40;
+  // FiGS: the resumed run must also draw the gate noise an uninterrupted one draws.
   const config = tinySweepConfig({
     name: 'kill',
-    thresholds: [0.01],
+    dataset: 'synthetic:classes=3,size=8,channels=1,train=96,test=120,seed=1,noise=0.45',
+    regularizer: { algorithm: 'logistic-sigmoid', cost: 'flops' },
+    thresholds: [0.1],
     strengths: { values: [1e-7, 1e-6] },
     training: { steps, batchSize: 16, evalEvery: 10, checkpointEvery: 5 },
     concurrency: 2,
@@ -72,6 +105,7 @@ test('a worker killed mid-run: the run resumes from its checkpoint on the other 
   const resumedFrom = progress!.runs.find((run) => run.runId === victim.runId)!.result!.resumedFromStep!;
   assert.ok(resumedFrom >= victim.checkpointStep, `resumed after step ${resumedFrom}, checkpoint was at ${victim.checkpointStep}`);
   assert.equal(resumedFrom % 5, 0, 'resumed from a checkpoint boundary');
+  await assertSameAsUninterrupted(deps, config, sweepId);
 });
 
 test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and the run resumes there', async () => {
@@ -110,6 +144,8 @@ test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and th
   assert.equal(run.attempt, 2);
   const curve = await database.prisma.curvePoint.findMany({ where: { runId: run.id }, select: { step: true }, orderBy: { step: 'asc' } });
   assert.deepEqual(curve.map((point) => point.step), Array.from({ length: steps }, (_, i) => i + 1));
+  await twoLiveWorkers();
+  await assertSameAsUninterrupted(deps, config, sweepId);
 });
 
 test('a worker killed mid-retrain: the retrain resumes from its checkpoint on the other worker and completes', async () => {

@@ -86,13 +86,16 @@ test('create a sweep from the form, watch its points appear, retrain one and see
 
   await page.getByLabel('Width multiplier').check();
   await page.getByLabel(/Multiplier/).fill('1.5');
-  await page.getByRole('button', { name: 'Retrain' }).click();
+  // An impatient double click starts one retrain, not two.
+  await page.getByRole('button', { name: 'Retrain' }).dblclick();
   const retrainRow = page.locator('[data-testid="retrain-table"] tr[data-retrain-id]');
   await retrainRow.first().waitFor();
   assert.match(await retrainRow.first().innerText(), /width × 1\.5/);
   await page.locator('[data-testid="retrain-table"] tr[data-status="completed"]').waitFor({ timeout: SWEEP_TIMEOUT_MS });
   const retrainId = await retrainRow.first().getAttribute('data-retrain-id');
   assert.match(await retrainRow.first().innerText(), /\d+\.\d %/, 'a finished retrain shows its accuracy');
+  assert.equal(await services.database.prisma.retrain.count({ where: { runId } }), 1, 'the double click trained once');
+  assert.equal(await retrainRow.count(), 1);
   await browser.screenshot('run-retrained');
 
   await page.getByRole('link', { name: /e2e flow sweep/ }).click();

@@ -7,7 +7,7 @@ import { gatesOf } from '../../src/morphnet/index.ts';
 import { InvalidSweepConfigError, parseSweepConfig } from '../../src/sweep/config.ts';
 import { findNoiseSeededLayers, seedNoiseForStep } from '../../src/train/noise-seed.ts';
 import { paretoFront } from '../../src/sweep/pareto.ts';
-import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
+import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep, WorkflowNotStartedError } from '../../src/temporal/sweeps.ts';
 import { testTemporal } from '../support/temporal.ts';
 import { tinySweepConfig, useSweepTestEnvironment, waitUntil } from './sweep-harness.ts';
 
@@ -121,20 +121,57 @@ test('the same config sweeps to the same points: every run reproduces bit for bi
   }
 });
 
-test('a retrain whose workflow cannot be started is marked failed, not left pending', async () => {
+/** A client whose connection is gone: Temporal cannot be reached when the request comes. */
+async function unreachableTemporal(): Promise<Client> {
+  const { address, namespace } = testTemporal();
+  const closed = await Connection.connect({ address });
+  await closed.close();
+  return new Client({ connection: closed, namespace });
+}
+
+test('a sweep whose workflow cannot be started is marked failed with the reason; a retry with its key starts it', async () => {
+  const deps = env.deps();
+  const config = tinySweepConfig({ name: 'sweep start failure', thresholds: [0.01], strengths: { values: [1e-7] } });
+  const offline = { ...deps, client: await unreachableTemporal() };
+  await assert.rejects(startSweep(offline, config), WorkflowNotStartedError);
+  await assert.rejects(startSweep(offline, config, { idempotencyKey: 'start-after-outage' }), WorkflowNotStartedError);
+  const stranded = await env.database.prisma.sweep.findMany({ where: { name: 'sweep start failure' } });
+  assert.equal(stranded.length, 2);
+  for (const sweep of stranded) {
+    assert.equal(sweep.status, 'failed', 'nothing stays queued');
+    assert.match(sweep.error ?? '', /^the sweep could not be started: .*retry the request \(with the same Idempotency-Key\)/);
+  }
+  const retried = await startSweep(deps, config, { idempotencyKey: 'start-after-outage' });
+  assert.equal(retried.created, false);
+  assert.equal(retried.sweepId, stranded.find((sweep) => sweep.idempotencyKey === 'start-after-outage')!.id);
+  assert.equal((await waitForSweep(deps, retried.sweepId)).status, 'completed');
+  const sweep = await env.database.prisma.sweep.findUniqueOrThrow({ where: { id: retried.sweepId } });
+  assert.deepEqual([sweep.status, sweep.error], ['completed', null]);
+  // A retry after it ran starts nothing again.
+  assert.deepEqual(await startSweep(deps, config, { idempotencyKey: 'start-after-outage' }), { sweepId: retried.sweepId, created: false });
+});
+
+test('a retrain whose workflow cannot be started is marked failed, not left pending; a retry with its key starts it', async () => {
   const deps = env.deps();
   const { sweepId } = await startSweep(deps, tinySweepConfig({ name: 'retrain start failure', thresholds: [0.01], strengths: { values: [1e-7] } }));
   assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
   const run = await env.database.prisma.run.findFirstOrThrow({ where: { sweepId } });
-  // A client whose connection is gone: Temporal cannot be reached when the retrain is requested.
-  const { address, namespace } = testTemporal();
-  const closed = await Connection.connect({ address });
-  await closed.close();
-  await assert.rejects(startRetrain({ ...deps, client: new Client({ connection: closed, namespace }) }, run.id));
+  const offline = { ...deps, client: await unreachableTemporal() };
+  await assert.rejects(startRetrain(offline, run.id), WorkflowNotStartedError);
+  await assert.rejects(startRetrain(offline, run.id, {}, { idempotencyKey: 'retrain-after-outage' }), WorkflowNotStartedError);
   const retrains = await env.database.prisma.retrain.findMany({ where: { runId: run.id } });
-  assert.equal(retrains.length, 1);
-  assert.equal(retrains[0]!.status, 'failed');
-  assert.match(retrains[0]!.error ?? '', /^the retrain could not be started: /);
+  assert.equal(retrains.length, 2);
+  for (const retrain of retrains) {
+    assert.equal(retrain.status, 'failed');
+    assert.match(retrain.error ?? '', /^the retrain could not be started: /);
+  }
+  const retried = await startRetrain(deps, run.id, {}, { idempotencyKey: 'retrain-after-outage' });
+  assert.equal(retried.created, false);
+  const result = await waitForRetrain(deps, retried.retrainId);
+  assert.equal(result.retrainId, retried.retrainId);
+  const stored = await env.database.prisma.retrain.findUniqueOrThrow({ where: { id: retried.retrainId } });
+  assert.deepEqual([stored.status, stored.error, stored.attempt], ['completed', null, 1]);
+  assert.equal(await env.database.prisma.retrain.count({ where: { runId: run.id } }), 2, 'the retry trained the stranded retrain, no new one');
 });
 
 test('a retrain cancelled through Temporal is recorded as cancelled and keeps no checkpoint', async () => {

@@ -53,10 +53,15 @@ export function sweepDeps(prisma: PrismaClient, client: Client, taskQueue: strin
 }
 
 /** A worker inside the test process: fastest to start, for tests that do not kill workers. */
-export async function startInProcessWorker(prisma: PrismaClient, taskQueue: string, concurrency = 2): Promise<{ stop(): Promise<void> }> {
+export async function startInProcessWorker(
+  prisma: PrismaClient,
+  taskQueue: string,
+  concurrency = 2,
+  /** Another server than the shared dev server (a test that restarts its own). */
+  config = testTemporal(),
+): Promise<{ stop(): Promise<void> }> {
   quietTemporalLogs();
   await initEngine({ threads: 1 });
-  const config = testTemporal();
   const connection = await connectWorkerConnection(config);
   const worker = await createSweepWorker({ connection, namespace: config.namespace, taskQueue, concurrency, prisma });
   const running = worker.run();
@@ -70,8 +75,11 @@ export async function startInProcessWorker(prisma: PrismaClient, taskQueue: stri
 }
 
 let runtimeInstalled = false;
-/** Worker state changes at INFO drown test output; warnings (failed activities) stay. */
-function quietTemporalLogs(): void {
+/**
+ * Worker state changes at INFO drown test output; warnings (failed activities) stay. Call it before
+ * anything else creates the SDK's runtime (a worker, or a dev server started through the SDK).
+ */
+export function quietTemporalLogs(): void {
   if (runtimeInstalled) return;
   Runtime.install({ logger: new DefaultLogger('WARN') });
   runtimeInstalled = true;

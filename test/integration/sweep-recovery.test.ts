@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Worker } from '@temporalio/worker';
 import pg from 'pg';
+import { createActivities } from '../../activities/index.ts';
 import { cancelSweep, querySweepProgress, startSweep, waitForSweep } from '../../src/temporal/sweeps.ts';
+import { trainingTaskQueueFor } from '../../src/temporal/task-queues.ts';
+import { sweepWorkflowBundle } from '../../src/temporal/worker.ts';
+import { connectWorkerConnection } from '../../src/temporal/worker-connection.ts';
+import { testTemporal, uniqueTaskQueue } from '../support/temporal.ts';
 import { tinySweepConfig, useSweepTestEnvironment, waitUntil } from './sweep-harness.ts';
 
 /** Failures in the middle of a run and of a sweep, through the real Temporal server and worker. */
@@ -128,4 +135,59 @@ test('a cancel sent as an execution hands over to the next (continue-as-new) is 
     await listener.end();
   }
   await waitUntil('no run left running', async () => ((await prisma.run.count({ where: { status: 'running' } })) === 0 ? true : undefined), 10_000);
+});
+
+test('a run that fails for its own reason after the sweep\'s cancel was requested is shown as failed, not cancelled', async () => {
+  // The real sweep workflow and bookkeeping; a training activity that, once it hears of the cancel,
+  // fails as a vanished structure would: the one moment no real run can be timed to hit.
+  const taskQueue = uniqueTaskQueue('failed-after-cancel');
+  const connection = await connectWorkerConnection(testTemporal());
+  const realActivities = createActivities({ prisma: env.database.prisma });
+  let heardCancel = false;
+  const failingAfterCancel = async (): Promise<never> => {
+    const context = Context.current();
+    for (;;) {
+      context.heartbeat();
+      if (context.cancellationSignal.aborted) {
+        heardCancel = true;
+        throw ApplicationFailure.nonRetryable('every channel of conv2 vanished', 'InvalidStructure');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const orchestration = await Worker.create({
+    connection,
+    namespace: testTemporal().namespace,
+    taskQueue,
+    workflowBundle: await sweepWorkflowBundle(),
+    activities: realActivities,
+  });
+  const training = await Worker.create({
+    connection,
+    namespace: testTemporal().namespace,
+    taskQueue: trainingTaskQueueFor(taskQueue),
+    activities: { learnStructure: failingAfterCancel },
+    maxHeartbeatThrottleInterval: 100,
+  });
+  const running = Promise.all([orchestration.run(), training.run()]);
+  try {
+    const deps = { ...env.deps(), taskQueue };
+    const { sweepId } = await startSweep(deps, tinySweepConfig({ name: 'failed after cancel', thresholds: [0.01], strengths: { values: [1e-7] } }));
+    await waitUntil('the run to start', async () => ((await querySweepProgress(deps, sweepId))?.runs[0]?.state === 'running' ? true : undefined));
+    await cancelSweep(deps, sweepId);
+    const result = await waitForSweep(deps, sweepId);
+    assert.ok(heardCancel, 'the run failed after the cancel reached it');
+    assert.equal(result.status, 'cancelled');
+    assert.deepEqual(result.counts, { pending: 0, running: 0, completed: 0, failed: 1, cancelled: 0 });
+    const progress = await querySweepProgress(deps, sweepId);
+    assert.equal(progress!.runs[0]!.state, 'failed');
+    assert.match(progress!.runs[0]!.error ?? '', /vanished/);
+    const run = await env.database.prisma.run.findFirstOrThrow({ where: { sweepId } });
+    assert.deepEqual([run.status, run.error], ['failed', 'every channel of conv2 vanished']);
+  } finally {
+    orchestration.shutdown();
+    training.shutdown();
+    await running;
+    await connection.close();
+  }
 });

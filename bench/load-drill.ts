@@ -101,7 +101,8 @@ async function notebookClient(baseUrl: string, token: string, client: number): P
     const sweep = await pollUntilDone('GET /api/sweeps/{id}', `${baseUrl}/api/sweeps/${sweepId}`, token);
     if (!sweep) break;
     const front = await timed('GET /api/sweeps/{id}/front', `${baseUrl}/api/sweeps/${sweepId}/front`, token);
-    const best = front.body?.front?.at?.(-1);
+    // The most accurate point of the front (the front is by ascending cost).
+    const best = front.body?.pareto?.at(-1);
     if (!best) continue;
     outcome.retrainKey = `${sweepKey}-retrain`;
     const retrained = await Promise.all(
@@ -170,6 +171,22 @@ function postgresPids(port: number): number[] {
   return [postmaster, ...children];
 }
 
+/** The Temporal dev server's process: the CLI serving the drill's frontend port. */
+function temporalPid(address: string): number | undefined {
+  const port = address.split(':').at(-1);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .find((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.includes('start-dev') && args.some((arg, i) => arg === '--port' && args[i + 1] === port);
+      } catch {
+        return false;
+      }
+    });
+}
+
 function percentile(sorted: number[], fraction: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
@@ -199,12 +216,21 @@ async function main(): Promise<void> {
     await Promise.all([waitForOutput(serve, /MorphSweep dashboard and API on/, 120_000), ...workers.map((worker) => waitForOutput(worker, /polling task queue/, 120_000))]);
     const baseUrl = `http://127.0.0.1:${port}`;
     const pgPids = () => postgresPids(cluster.port);
+    const temporalServer = temporalPid(temporal.address);
     const cpuOf = () => ({
       serve: cpuMs(serve.pid),
+      temporal: cpuMs(temporalServer),
       workers: workers.reduce((sum, worker) => sum + cpuMs(worker.pid), 0),
       postgres: pgPids().reduce((sum, pid) => sum + cpuMs(pid), 0),
       drill: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000,
     });
+    // One request of each kind first: the server's first use of a route (and of its Prisma and
+    // Temporal connections) is a one-time cost, reported apart from the drill.
+    const warmUpStartMs = performance.now();
+    await timed('warm-up', `${baseUrl}/api/sweeps`, token);
+    await timed('warm-up', `${baseUrl}/api/sweeps`, token, { method: 'POST', body: { name: 'invalid on purpose' } });
+    console.log(`warm-up (first requests of a cold server): ${(performance.now() - warmUpStartMs).toFixed(0)} ms`);
+    samples.length = 0;
     const cpuBefore = cpuOf();
     const loadSamples: number[] = [];
     const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]!), 5_000);
@@ -224,8 +250,21 @@ async function main(): Promise<void> {
     const sweepRowsPerKey = await Promise.all(outcomes.map((o) => database.prisma.sweep.count({ where: { idempotencyKey: o.sweepKey } })));
     const runs = await database.prisma.run.findMany({ where: { sweep: { tags: { has: 'load-drill' } } }, include: { _count: { select: { curve: true } } } });
     const lostPoints = runs.filter((run) => run.status !== 'completed' || run._count.curve !== STEPS).length;
-    const unfinishedSweeps = await database.prisma.sweep.count({ where: { status: { not: 'completed' } } });
+    const unfinishedSweeps = await database.prisma.sweep.count({ where: { tags: { has: 'load-drill' }, status: { not: 'completed' } } });
     const retrains = await database.prisma.retrain.findMany();
+    // The training slots (one per worker): how busy they were, and how long work waited for one.
+    const sweeps = await database.prisma.sweep.findMany({ where: { tags: { has: 'load-drill' } } });
+    const trainingMs = runs.reduce((sum, run) => sum + (run.finishedAt!.getTime() - run.startedAt!.getTime()), 0);
+    const sweepCreatedMs = new Map(sweeps.map((sweep) => [sweep.id, sweep.createdAt.getTime()]));
+    const runWaitsS = runs.map((run) => (run.startedAt!.getTime() - sweepCreatedMs.get(run.sweepId)!) / 1000).sort((a, b) => a - b);
+
+    // The same create, alone: what a request costs without the drill's contention.
+    for (let i = 0; i < 5; i++) {
+      await timed('quiet', `${baseUrl}/api/sweeps`, token, { method: 'POST', body: { ...sweepConfig(`quiet ${i}`), tags: ['quiet'] } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const quietCreates = samples.filter((sample) => sample.kind === 'quiet');
+    samples.splice(0, samples.length, ...samples.filter((sample) => sample.kind !== 'quiet'));
 
     const kinds = [...new Set(samples.map((sample) => sample.kind))].sort();
     console.log(`\nload drill: ${clients} clients x ${cycles} cycles, ${wallS.toFixed(1)} s, ${samples.length} requests (${(samples.length / wallS).toFixed(1)}/s)\n`);
@@ -248,10 +287,14 @@ async function main(): Promise<void> {
     console.log(`| 5xx or dropped connections | ${samples.filter((sample) => sample.status >= 500 || sample.status === -1).length} |`);
     console.log('\n| process | CPU s | share of one core over the drill |');
     console.log('|---|---|---|');
-    for (const key of ['workers', 'serve', 'postgres', 'drill'] as const) {
+    const labels = { workers: 'two workers (training, workflow tasks)', serve: 'morphsweep serve (API)', temporal: 'Temporal dev server', postgres: 'PostgreSQL', drill: 'drill clients' };
+    for (const key of ['workers', 'serve', 'temporal', 'postgres', 'drill'] as const) {
       const seconds = (cpuAfter[key] - cpuBefore[key]) / 1000;
-      console.log(`| ${key === 'workers' ? 'two workers (training)' : key === 'serve' ? 'morphsweep serve (API)' : key === 'drill' ? 'drill clients' : 'postgres'} | ${seconds.toFixed(1)} | ${((100 * seconds) / wallS).toFixed(0)} % |`);
+      console.log(`| ${labels[key]} | ${seconds.toFixed(1)} | ${((100 * seconds) / wallS).toFixed(0)} % |`);
     }
+    console.log(`\ntraining slots (2 workers x 1): busy ${((100 * trainingMs) / (2 * wallS * 1000)).toFixed(0)} % of the drill; a run waited p50 ${percentile(runWaitsS, 0.5).toFixed(1)} s, max ${runWaitsS.at(-1)!.toFixed(1)} s from its sweep's creation to its start`);
+    const quietSorted = quietCreates.map((sample) => sample.ms).sort((a, b) => a - b);
+    console.log(`POST /api/sweeps alone after the drill (${quietCreates.length} sequential creates): p50 ${percentile(quietSorted, 0.5).toFixed(0)} ms, max ${quietSorted.at(-1)?.toFixed(0)} ms`);
     const meanLoad = loadSamples.reduce((sum, value) => sum + value, 0) / Math.max(1, loadSamples.length);
     console.log(`\nload average (1 min): ${loadBefore[0]!.toFixed(1)} before, mean ${meanLoad.toFixed(1)} during (max ${Math.max(...loadSamples).toFixed(1)}), on ${cpus().length} cores`);
   } finally {

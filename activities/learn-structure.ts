@@ -127,7 +127,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };
-      // An earlier attempt that finished late completed it first: its result stands.
+      // False only if the row is completed already (by an attempt that owned it): that result stands.
       if (!(await completeRun(prisma, runId, attempt, { ...result, step: trained.steps, structure }))) return resultOf(await getRun(prisma, runId));
       await deleteCheckpoint(prisma, { runId });
       return result;

@@ -88,7 +88,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         resumedFromStep: trained.resumedFromStep,
       };
       const stored = { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } };
-      // An earlier attempt that finished late completed it first: its result stands.
+      // False only if the row is completed already (by an attempt that owned it): that result stands.
       if (!(await completeRetrain(prisma, input.retrainId, attempt, stored))) return storedResult(await getRetrain(prisma, input.retrainId));
       await deleteCheckpoint(prisma, owner);
       return result;

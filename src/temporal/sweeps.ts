@@ -45,9 +45,9 @@ export class IdempotencyKeyReusedError extends Error {
   constructor(
     readonly idempotencyKey: string,
     readonly existingId: string,
-    what: string,
+    readonly kind: 'sweep' | 'retrain',
   ) {
-    super(`Idempotency-Key "${idempotencyKey}" was already used for ${what} ${existingId} with a different request; use a new key for a new request`);
+    super(`Idempotency-Key "${idempotencyKey}" was already used for ${kind} ${existingId} with a different request; use a new key for a new request`);
   }
 }
 

@@ -34,7 +34,7 @@ function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof RetrainNotFoundError) return notFound('retrain', error.retrainId);
   if (error instanceof InvalidRetrainRequestError) return new ApiError(409, 'retrain_rejected', error.message);
   if (error instanceof IdempotencyKeyReusedError) {
-    return new ApiError(409, 'idempotency_key_reused', error.message, { id: error.existingId });
+    return new ApiError(409, 'idempotency_key_reused', error.message, error.kind === 'sweep' ? { sweepId: error.existingId } : { retrainId: error.existingId });
   }
   if (error instanceof TemporalUnreachableError || error instanceof TemporalConfigError || error instanceof WorkflowNotStartedError) {
     return serviceUnavailable('temporal_unavailable', error.message);

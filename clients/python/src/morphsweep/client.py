@@ -28,6 +28,9 @@ class Client:
     (connection refused or reset, timeouts, 429/502/503/504 with their Retry-After) are retried with
     exponential backoff per `retry`, but only where repeating cannot act twice: requests that never
     left, GETs, and sweep creation (it carries an idempotency key).
+
+    `timeout` is per request in seconds. `http_client` replaces the httpx.Client the calls go
+    through (proxies, certificates, event hooks); it keeps its own timeout and is not closed here.
     """
 
     def __init__(

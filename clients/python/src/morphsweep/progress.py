@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-from ._events import TERMINAL_SWEEP_STATUSES, SweepEvent
+from ._events import SweepEvent
 from .models import Costs, ProgressEvent, RunEvent
 
 TERMINAL_RUN_STATUSES = frozenset({"completed", "failed", "cancelled"})
@@ -158,22 +158,31 @@ class TerminalSweepDisplay:
 
     def __init__(self, board: SweepBoard, tqdm: Any, stream: TextIO) -> None:
         self._board = board
-        self._bar: Any = tqdm(total=0, unit="run", desc=f"sweep {board.sweep_id}", file=stream, bar_format="{l_bar}{bar}| {n:.1f}/{total} runs [{elapsed}] {postfix}")
         self._tqdm = tqdm
         self._stream = stream
+        #: Made at the first count of runs, so that it never shows a total of 0.
+        self._bar: Any = None
 
     def update(self, event: SweepEvent) -> None:
         previous = self._board.apply(event)
         if isinstance(event, RunEvent) and event.status in TERMINAL_RUN_STATUSES and (previous is None or previous.status != event.status):
             self._tqdm.write(self._board.run_line(event), file=self._stream)
+        if self._bar is None:
+            if self._board.progress is None:
+                return
+            bar_format = "{l_bar}{bar}| {n:.1f}/{total} runs [{elapsed}] {postfix}"
+            self._bar = self._tqdm(total=self._board.total_runs(), unit="run", desc=f"sweep {self._board.sweep_id}", file=self._stream, bar_format=bar_format)
         self._bar.total = self._board.total_runs()
         self._bar.n = round(self._board.runs_done(), 2)
         running = [run for run in self._board.ordered_runs() if run.status == "running"]
-        self._bar.set_postfix_str(", ".join(f"{run.run_id}: {run.step}/{run.total_steps}" for run in running[:4]), refresh=False)
+        # Runs are named by their grid point here: ids are long, and the printed lines carry them.
+        running_steps = (f"strength {run.strength:.2g} threshold {run.threshold:g}: {run.step}/{run.total_steps}" for run in running[:3])
+        self._bar.set_postfix_str(", ".join(running_steps), refresh=False)
         self._bar.refresh()
 
     def close(self) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
         print(self._board.headline(), file=self._stream)
 
 
@@ -300,6 +309,3 @@ def step_display(progress: bool, label: str, stream: TextIO | None = None) -> St
     out = stream or sys.stderr
     return TerminalStepDisplay(label, tqdm, out) if tqdm is not None else LineStepDisplay(label, out)
 
-
-def is_finished_sweep(event: SweepEvent) -> bool:
-    return isinstance(event, ProgressEvent) and event.status in TERMINAL_SWEEP_STATUSES

@@ -64,6 +64,16 @@ def test_wait_shows_progress_in_a_terminal(client: morphsweep.Client, finished_s
     assert err.count("): completed, step 8/8") == 4, err
 
 
+def test_wait_prints_lines_where_tqdm_is_missing(
+    client: morphsweep.Client, finished_sweep: morphsweep.Sweep, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(morphsweep.progress, "_tqdm_class", lambda: None)
+    client.sweep(finished_sweep.id).wait(timeout=WAIT_TIMEOUT_S)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == f"sweep {finished_sweep.id}: completed, 4 completed, 0 running, 0 pending of 4 runs"
+    assert sum(line.startswith("run ") and "): completed, step 8/8, val accuracy " in line for line in lines) == 4
+
+
 def test_wait_reconnects_when_the_stream_drops(
     client: morphsweep.Client, proxy: FaultProxy, proxied_client: morphsweep.Client, make_config: Callable[..., dict[str, Any]]
 ) -> None:
@@ -89,6 +99,8 @@ def test_cancel_stops_a_running_sweep(client: morphsweep.Client, make_config: Ca
     detail = sweep.wait(progress=False, timeout=WAIT_TIMEOUT_S)
     assert detail.status == "cancelled"
     assert detail.runs.cancelled == 1
+    empty = sweep.front()
+    assert len(empty) == 0 and len(empty[empty.pareto]) == 0 and "flops" in empty.columns, "an empty front still filters"
     with pytest.raises(morphsweep.MorphSweepError) as raised:
         sweep.cancel()
     assert (raised.value.status, raised.value.code) == (409, "sweep_finished")

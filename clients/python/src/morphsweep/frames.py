@@ -59,7 +59,10 @@ def front_frame(front: Front, runs: Mapping[str, RunDetail] | None) -> pandas.Da
     _require_pandas()
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=columns)
+    # Stated dtypes, so that an empty front still filters (an object-dtype `pareto` would select columns).
+    numeric = [*FRONT_COLUMNS[2:], *(DETAIL_COLUMNS if runs is not None else [])]
+    dtypes: dict[str, str] = {**{column: "float64" for column in numeric}, "pareto": "bool", "seed": "int64"}
+    frame = pd.DataFrame(rows, columns=columns).astype(dtypes)
     frame = frame.sort_values(["cost", "accuracy"], ascending=[True, False], kind="stable").reset_index(drop=True)
     frame.attrs.update(
         sweep_id=front.sweep_id,

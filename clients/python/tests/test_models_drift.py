@@ -12,9 +12,8 @@ import httpx
 import pytest
 
 from morphsweep import models
-from morphsweep.client import SweepStatus
 from morphsweep.run import StructureFormat
-from morphsweep.sweep import CostKind
+from morphsweep.sweep import CostKind, SweepStatus
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "regenerate_models.py"
 

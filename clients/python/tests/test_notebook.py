@@ -19,7 +19,8 @@ from nbclient import NotebookClient
 
 import morphsweep
 
-NOTEBOOK = Path(__file__).resolve().parents[3] / "docs" / "notebooks" / "quickstart.ipynb"
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+NOTEBOOK = REPOSITORY_ROOT / "docs" / "notebooks" / "quickstart.ipynb"
 KERNEL_NAME = "morphsweep-test"
 CELL_TIMEOUT_S = 180
 
@@ -84,7 +85,8 @@ def test_the_quickstart_notebook_sweeps_plots_picks_and_retrains(
     kernel_spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": KERNEL_NAME, "language": "python"}
     (kernel_dir / "kernel.json").write_text(json.dumps(kernel_spec))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "matplotlib"))
+    # matplotlib builds its font cache once per config folder: keep one across runs.
+    monkeypatch.setenv("MPLCONFIGDIR", str(REPOSITORY_ROOT / ".morphsweep" / "matplotlib"))
     NotebookClient(notebook, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT_S, resources={"metadata": {"path": str(tmp_path)}}).execute()
     cells = _tagged(notebook)
 

@@ -6,7 +6,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
@@ -15,10 +15,9 @@ from ._events import ReconnectPolicy
 from ._transport import RetryPolicy, Transport
 from ._version import __version__
 from .run import Retrain, Run
-from .sweep import Sweep
+from .sweep import Sweep, SweepStatus
 
 DEFAULT_URL = "http://127.0.0.1:3000"
-SweepStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 
 
 class Client:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas
 
 CostKind = Literal["flops", "model-size", "latency"]
+SweepStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 #: Run details are read this many at a time for a front's DataFrame.
 RUN_DETAIL_CONCURRENCY = 8
 
@@ -70,7 +71,7 @@ class Sweep:
         return models.SweepDetail.model_validate_json(self._transport.request("GET", self._path()).content)
 
     @property
-    def status(self) -> str:
+    def status(self) -> SweepStatus:
         return self.get().status
 
     def events(self, *, timeout: float | None = None) -> Iterator[SweepEvent]:

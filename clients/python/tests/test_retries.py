@@ -95,6 +95,17 @@ def test_sweep_creation_is_retried_on_the_real_503(offline_url: str, tiny_config
     assert len({request.headers["idempotency-key"] for request in requests}) == 1, "every attempt carries the same key"
 
 
+def test_an_event_stream_that_cannot_be_reopened_gives_up(proxy: FaultProxy, token: str, finished_sweep: morphsweep.Sweep) -> None:
+    proxy.plan = ["reset"] * 100
+    patience = morphsweep.ReconnectPolicy(initial_delay_s=0.05, max_delay_s=0.1, give_up_after_s=0.5)
+    with morphsweep.Client(proxy.url, token, retry=FAST_RETRY, reconnect=patience) as client:
+        with pytest.raises(morphsweep.MorphSweepError) as raised:
+            client.sweep(finished_sweep.id).wait(progress=False)
+    assert (raised.value.status, raised.value.code) == (None, "event_stream_lost")
+    assert "the sweep itself goes on" in raised.value.message
+    assert len(proxy.log) >= 3, "it reconnected before giving up"
+
+
 def test_a_server_that_is_not_there(tiny_config: dict[str, object]) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -40,11 +40,12 @@ export interface LoadOptions {
 }
 
 /**
- * A dataset as the file readers produce it: unnormalized bytes (0..255), NHWC, before shuffling.
+ * A dataset as the file readers produce it: unnormalized bytes (0..255) or, from an .npz, float32
+ * values in the user's own scale, NHWC, before shuffling.
  * Kept separate from Dataset so one parsed file serves any seed, limit or validation fraction.
  */
 export interface RawSplit {
-  pixels: Uint8Array;
+  pixels: Uint8Array | Float32Array;
   labels: Int32Array;
   count: number;
 }

@@ -104,7 +104,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Parse a model.json; a problem list (never a throw) so that it joins the other problems. */
 export function parseModelJson(input: unknown): { modelJson?: ModelJson; problems: ModelProblem[] } {
-  const parsed = ModelJsonSchema.safeParse(input);
+  const parsed = ModelJsonSchema.safeParse(unwrapModelConfig(input));
   if (parsed.success) return { modelJson: parsed.data, problems: [] };
   return {
     problems: [
@@ -116,6 +116,15 @@ export function parseModelJson(input: unknown): { modelJson?: ModelJson; problem
       },
     ],
   };
+}
+
+/**
+ * tensorflowjs_converter writes Keras's save format: modelTopology = {keras_version, backend,
+ * model_config: {class_name, config}, training_config}. TF.js reads model_config; so do we.
+ */
+function unwrapModelConfig(input: unknown): unknown {
+  if (!isRecord(input) || !isRecord(input.modelTopology) || !isRecord(input.modelTopology.model_config)) return input;
+  return { ...input, modelTopology: input.modelTopology.model_config };
 }
 
 /** The weight specs of every manifest group, in file order (the order the weight bytes are concatenated). */

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import './batch-norm.ts';
 import './conv2d.ts';
 import { addGates } from '../morphnet/add-gates.ts';
+import { buildChannelGraph } from '../morphnet/graph.ts';
 import { createNetworkRegularizer } from '../morphnet/network-regularizer.ts';
 import type { CostKind, RegularizerAlgorithm } from '../morphnet/kinds.ts';
 import { RegularizerSetupError, UnsupportedLayerError } from '../morphnet/errors.ts';
@@ -81,6 +82,8 @@ export interface UserModelReport {
   /** Not fatal, but worth knowing (e.g. layers the gamma regularizer cannot prune). */
   warnings: ModelProblem[];
   summary?: UserModelSummary;
+  /** The parsed model as it is stored and built (the model.json's topology, with the weights given). */
+  artifacts?: UserModelArtifacts;
 }
 
 /**
@@ -118,7 +121,7 @@ export async function checkUserModel(modelJson: unknown, weightData: Uint8Array 
     return { problems: [{ message: `TF.js cannot build the model: ${(error as Error).message}; check that it loads with tf.loadLayersModel` }], warnings: [] };
   }
   try {
-    return checkBuiltModel(built, artifacts, context);
+    return { ...checkBuiltModel(built, artifacts, context), artifacts };
   } finally {
     built.model.dispose();
   }
@@ -188,40 +191,34 @@ function regularizerProblems(model: tf.LayersModel, context: UserModelCheckConte
   const algorithm = context.algorithm ?? 'logistic-sigmoid';
   const crawled = algorithm === 'logistic-sigmoid' ? addGates(model) : model;
   try {
-    const regularizer = createNetworkRegularizer(crawled, { algorithm, cost: context.cost ?? 'flops', threshold: algorithm === 'logistic-sigmoid' ? 0.1 : 0.01 });
-    try {
-      const { graph } = regularizer;
-      const learned = graph.prunableNames.filter((name) => {
-        const groups = Array.from(graph.byName.get(name)!.outputGroups);
-        return groups.some((group) => graph.pinnedGroups[group] !== 1);
-      });
-      if (algorithm === 'gamma') {
-        for (const name of learned) {
-          const groups = Array.from(graph.byName.get(name)!.outputGroups);
-          const reached = groups.some((group) => graph.sourcesByGroup[group]!.some((source) => source.kind === 'gamma'));
-          if (!reached) {
-            warnings.push({
-              layer: name,
-              className: model.getLayer(name).getClassName(),
-              message:
-                'no BatchNormalization follows it, and the gamma regularizer reads batch-norm scales: its width will not be learned; ' +
-                'add a BatchNormalization after it, or sweep with logistic-sigmoid or group-lasso (both work without batch norm)',
-            });
-          }
-        }
-      }
-      if (learned.length === 0) {
-        problems.push({ message: 'nothing in the model is prunable: every conv and dense width is tied to the input or output; add hidden Conv2D or Dense layers' });
-      }
-      return learned;
-    } finally {
-      regularizer.dispose();
+    const graph = buildChannelGraph(crawled);
+    const groupsOf = (name: string) => Array.from(graph.byName.get(name)!.outputGroups);
+    const learned = graph.prunableNames.filter((name) => groupsOf(name).some((group) => graph.pinnedGroups[group] !== 1));
+    if (learned.length === 0) {
+      problems.push({ message: 'nothing in the model is prunable: every conv and dense width is tied to the input or output; add hidden Conv2D or Dense layers' });
+      return [];
     }
+    if (algorithm === 'gamma') {
+      for (const name of learned) {
+        const reached = groupsOf(name).some((group) => graph.sourcesByGroup[group]!.some((source) => source.kind === 'gamma'));
+        if (reached) continue;
+        warnings.push({
+          layer: name,
+          className: model.getLayer(name).getClassName(),
+          message:
+            'no BatchNormalization follows it, and the gamma regularizer reads batch-norm scales: its width will not be learned; ' +
+            'add a BatchNormalization after it, or sweep with logistic-sigmoid or group-lasso (both work without batch norm)',
+        });
+      }
+    }
+    // The regularizer the runs will build, built once here: what it refuses, the runs would too.
+    createNetworkRegularizer(crawled, { algorithm, cost: context.cost ?? 'flops', threshold: algorithm === 'logistic-sigmoid' ? 0.1 : 0.01 }).dispose();
+    return learned;
   } catch (error) {
     if (error instanceof UnsupportedLayerError) {
       problems.push({ layer: error.layerName, className: error.layerType, message: error.fix });
     } else if (error instanceof RegularizerSetupError) {
-      problems.push({ message: `nothing in the model is prunable by ${algorithm}: ${error.message}` });
+      problems.push({ message: `the ${algorithm} regularizer cannot be built on this model: ${error.message}` });
     } else {
       throw error;
     }
@@ -232,10 +229,14 @@ function regularizerProblems(model: tf.LayersModel, context: UserModelCheckConte
 }
 
 /** Throws InvalidUserModelError listing every problem; returns the report otherwise. */
-export async function requireSweepableModel(modelJson: unknown, weightData: Uint8Array | undefined, context: UserModelCheckContext = {}): Promise<UserModelReport & { summary: UserModelSummary }> {
+export async function requireSweepableModel(
+  modelJson: unknown,
+  weightData: Uint8Array | undefined,
+  context: UserModelCheckContext = {},
+): Promise<UserModelReport & { summary: UserModelSummary; artifacts: UserModelArtifacts }> {
   const report = await checkUserModel(modelJson, weightData, context);
-  if (report.problems.length > 0 || !report.summary) throw new InvalidUserModelError(report.problems);
-  return report as UserModelReport & { summary: UserModelSummary };
+  if (report.problems.length > 0 || !report.summary || !report.artifacts) throw new InvalidUserModelError(report.problems);
+  return report as UserModelReport & { summary: UserModelSummary; artifacts: UserModelArtifacts };
 }
 
 /** Stored artifacts as a model.json again (for checks that read one). */

@@ -1,14 +1,6 @@
 import type { PrismaClient } from '../db/client.ts';
 import { storeUserModel } from '../db/repositories/user-models.ts';
-import {
-  describeProblem,
-  requireSweepableModel,
-  userModelId,
-  weightSpecsOf,
-  type ModelJson,
-  type UserModelArtifacts,
-  type UserModelSummary,
-} from '../models/user-model.ts';
+import { describeProblem, requireSweepableModel, userModelId, type UserModelSummary } from '../models/user-model.ts';
 
 /**
  * Storing a user's network: what the CLI (a config's model path) and the HTTP API (POST /api/models)
@@ -21,13 +13,9 @@ export async function registerUserModel(
   weightData: Uint8Array | undefined,
 ): Promise<{ modelId: string; created: boolean; summary: UserModelSummary; warnings: string[] }> {
   const report = await requireSweepableModel(modelJson, weightData);
-  const parsed = modelJson as ModelJson;
-  const artifacts: UserModelArtifacts = {
-    modelTopology: parsed.modelTopology,
-    ...(weightData ? { weightSpecs: weightSpecsOf(parsed), weightData } : {}),
-  };
+  const { artifacts } = report;
   const modelId = userModelId(artifacts);
-  const sizeBytes = Buffer.byteLength(JSON.stringify(parsed.modelTopology)) + (weightData?.byteLength ?? 0);
+  const sizeBytes = Buffer.byteLength(JSON.stringify(artifacts.modelTopology)) + (weightData?.byteLength ?? 0);
   const { created } = await storeUserModel(prisma, { id: modelId, artifacts, summary: report.summary, sizeBytes });
   return { modelId, created, summary: report.summary, warnings: report.warnings.map(describeProblem) };
 }

@@ -13,7 +13,7 @@ import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
 import { buildSweepNetwork, costsOf, loadSweepDataset } from './networks.ts';
 import { saveRetrainExport } from '../src/db/repositories/retrain-exports.ts';
-import { exportLayersModel } from '../src/models/user-model.ts';
+import { exportLayersModel, inputNormalizationMetadata } from '../src/models/user-model.ts';
 
 /** Retrain progress reaches the Retrain row this often (the dashboard polls it). */
 const STEP_RECORD_EVERY = 10;
@@ -87,7 +87,8 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };
-      await saveRetrainExport(prisma, input.retrainId, await exportLayersModel(model, { outputSoftmax: seedNetwork.outputSoftmax }));
+      const exported = await exportLayersModel(model, { outputSoftmax: seedNetwork.outputSoftmax });
+      await saveRetrainExport(prisma, input.retrainId, { ...exported, metadata: inputNormalizationMetadata(dataset.normalization) });
       await completeRetrain(prisma, input.retrainId, { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } });
       await deleteCheckpoint(prisma, owner);
       return result;

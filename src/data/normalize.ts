@@ -43,7 +43,7 @@ export function channelStatistics(split: RawSplit, indices: Uint32Array, pixelsP
     // A constant channel carries no information; dividing by 1 keeps it finite (all zeros).
     stdPerChannel.push(std > 1e-6 ? std : 1);
   }
-  return { meanPerChannel, stdPerChannel };
+  return { pixelScale: 1 / 255, meanPerChannel, stdPerChannel };
 }
 
 /** Copies the chosen examples, in order, into a normalized float split through a per-channel lookup table. */
@@ -107,7 +107,7 @@ function floatChannelStatistics(pixels: Float32Array, indices: Uint32Array, pixe
     meanPerChannel.push(mean);
     stdPerChannel.push(std > 1e-6 ? std : 1);
   }
-  return { meanPerChannel, stdPerChannel };
+  return { pixelScale: 1, meanPerChannel, stdPerChannel };
 }
 
 function materializeFloatSplit(

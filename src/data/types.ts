@@ -7,6 +7,8 @@ export interface Split {
 
 /** Per-channel statistics of the train split (after scaling to [0,1]) that every split was standardized with. */
 export interface Normalization {
+  /** What raw pixels are multiplied by before the statistics apply: 1/255 for bytes, 1 for float images. */
+  pixelScale: number;
   meanPerChannel: number[];
   stdPerChannel: number[];
 }

@@ -75,6 +75,8 @@ export interface ExportedLayersModel {
   modelTopology: Record<string, unknown>;
   weightSpecs: { name: string; shape: number[]; dtype: string }[];
   weightData: Uint8Array;
+  /** model.json's userDefinedMetadata (e.g. the input normalization the network was trained with). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface UserModelSummary {
@@ -290,12 +292,28 @@ function singleOutputName(config: Record<string, unknown>): string | undefined {
 export const EXPORTED_WEIGHTS_FILE = 'weights.bin';
 
 /** A model.json for exported artifacts whose weights are one file beside it. */
-export function exportedModelJson(exported: Pick<ExportedLayersModel, 'modelTopology' | 'weightSpecs'>, generatedBy: string): Record<string, unknown> {
+export function exportedModelJson(exported: Pick<ExportedLayersModel, 'modelTopology' | 'weightSpecs' | 'metadata'>, generatedBy: string): Record<string, unknown> {
   return {
     format: 'layers-model',
     generatedBy,
     convertedBy: null,
     modelTopology: exported.modelTopology,
     weightsManifest: [{ paths: [EXPORTED_WEIGHTS_FILE], weights: exported.weightSpecs }],
+    ...(exported.metadata ? { userDefinedMetadata: exported.metadata } : {}),
+  };
+}
+
+/**
+ * What the exported network expects of its input: the per-channel standardization its training
+ * data went through, stated so that a user feeds it the same (x * pixelScale - mean) / std.
+ */
+export function inputNormalizationMetadata(normalization: { pixelScale: number; meanPerChannel: number[]; stdPerChannel: number[] }): Record<string, unknown> {
+  return {
+    morphsweepInputNormalization: {
+      formula: 'input = (pixels * pixelScale - meanPerChannel[c]) / stdPerChannel[c], channels last',
+      pixelScale: normalization.pixelScale,
+      meanPerChannel: normalization.meanPerChannel,
+      stdPerChannel: normalization.stdPerChannel,
+    },
   };
 }

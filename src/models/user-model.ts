@@ -30,7 +30,7 @@ export * from './user-model-json.ts';
  * against a sweep's dataset and regularizer, and exported again after retraining.
  */
 
-const registered = (className: string): boolean => tf.serialization.SerializationMap.getMap().classNameMap[className] !== undefined;
+const registered = (className: string): boolean => Object.hasOwn(tf.serialization.SerializationMap.getMap().classNameMap, className);
 
 export interface BuiltUserModel {
   /** Outputs logits (a softmax on the output was taken off; see trainableTopology). */

@@ -70,7 +70,7 @@ export const SUPPORTED_LAYER_CLASSES: readonly string[] = Object.keys(ROLE_BY_CL
 /** What to do about a layer class the crawler has no rule for. */
 export function unsupportedLayerFix(className: string): string {
   return (
-    FIX_BY_CLASS[className] ??
+    (Object.hasOwn(FIX_BY_CLASS, className) ? FIX_BY_CLASS[className] : undefined) ??
     `no channel-grouping rule exists for ${className} (supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}); ${BOUNDARY_FIX}`
   );
 }

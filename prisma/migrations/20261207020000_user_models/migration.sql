@@ -23,6 +23,7 @@ CREATE TABLE "RetrainExport" (
     "topology" JSONB NOT NULL,
     "weightSpecs" JSONB NOT NULL,
     "weights" BYTEA NOT NULL,
+    "metadata" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "RetrainExport_pkey" PRIMARY KEY ("retrainId")

@@ -8,6 +8,7 @@ export async function saveRetrainExport(prisma: PrismaClient, retrainId: string,
     topology: exported.modelTopology as Prisma.InputJsonValue,
     weightSpecs: exported.weightSpecs as unknown as Prisma.InputJsonValue,
     weights: Buffer.from(exported.weightData),
+    metadata: (exported.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
   };
   await prisma.retrainExport.upsert({ where: { retrainId }, create: { retrainId, ...data }, update: data });
 }
@@ -19,5 +20,6 @@ export async function getRetrainExport(prisma: PrismaClient, retrainId: string):
     modelTopology: row.topology as Record<string, unknown>,
     weightSpecs: row.weightSpecs as unknown as ExportedLayersModel['weightSpecs'],
     weightData: new Uint8Array(row.weights),
+    ...(row.metadata ? { metadata: row.metadata as Record<string, unknown> } : {}),
   };
 }

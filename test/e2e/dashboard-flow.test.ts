@@ -95,7 +95,8 @@ test('create a sweep from the form, watch its points appear, retrain one and see
   assert.match(await retrainRow.first().innerText(), /\d+\.\d %/, 'a finished retrain shows its accuracy');
   // The retrained network downloads as a TF.js Layers model, authorized by the session cookie.
   const modelLink = retrainRow.first().getByRole('link', { name: 'model.json' });
-  const modelJson = (await (await page.request.get(await modelLink.getAttribute('href') as string)).json()) as { weightsManifest: { paths: string[] }[] };
+  const modelUrl = new URL((await modelLink.getAttribute('href'))!, page.url()).toString();
+  const modelJson = (await (await page.request.get(modelUrl)).json()) as { weightsManifest: { paths: string[] }[] };
   assert.deepEqual(modelJson.weightsManifest[0]!.paths, ['weights.bin']);
   await browser.screenshot('run-retrained');
 

@@ -91,13 +91,10 @@ export interface UserModelSummary {
   prunableLayers: string[];
 }
 
-/** One layer as the topology describes it. */
+/** One layer as the topology names it. */
 export interface TopologyLayer {
   name: string;
   className: string;
-  config: Record<string, unknown>;
-  /** Names of the layers feeding it (functional models; the previous layer in a Sequential). */
-  inbound: string[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -140,22 +137,13 @@ export function weightBytesOf(specs: WeightSpec[]): number {
   return specs.reduce((total, spec) => total + spec.shape.reduce((n, d) => n * d, 1) * DTYPE_BYTES[spec.dtype], 0);
 }
 
-/** Layers of a Sequential or functional topology (Keras 2 and TF.js layouts of inbound_nodes). */
+/** Layers of a Sequential or functional topology, by name and class. */
 export function topologyLayers(topology: Record<string, unknown>): TopologyLayer[] {
   const config = isRecord(topology.config) ? topology.config : {};
   const rawLayers = Array.isArray(config.layers) ? config.layers : Array.isArray(topology.config) ? topology.config : [];
-  const sequential = topology.class_name === 'Sequential';
-  return rawLayers.filter(isRecord).map((layer, index, all) => {
+  return rawLayers.filter(isRecord).map((layer, index) => {
     const layerConfig = isRecord(layer.config) ? layer.config : {};
-    const name = String(layer.name ?? layerConfig.name ?? `layer_${index}`);
-    let inbound: string[] = [];
-    if (sequential) {
-      const previous = all[index - 1];
-      inbound = previous ? [String(previous.name ?? (previous.config as Record<string, unknown> | undefined)?.name)] : [];
-    } else if (Array.isArray(layer.inbound_nodes)) {
-      inbound = inboundNames(layer.inbound_nodes);
-    }
-    return { name, className: String(layer.class_name), config: layerConfig, inbound };
+    return { name: String(layer.name ?? layerConfig.name ?? `layer_${index}`), className: String(layer.class_name) };
   });
 }
 
@@ -240,8 +228,6 @@ export function userModelId(artifacts: UserModelArtifacts): string {
   if (artifacts.weightData) hash.update(artifacts.weightData);
   return `sha256:${hash.digest('hex')}`;
 }
-
-export const USER_MODEL_ID_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * The topology the training loop needs: its loss takes logits, so a softmax on the output (the

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { createMorphSweepClient, MorphSweepApiError, type MorphSweepClient } from '../../src/client/index.ts';
 import { createApiToken } from '../../src/db/repositories/tokens.ts';
-import type { SweepConfigInput } from '../../src/sweep/config.ts';
-import { runNumpy } from '../support/numpy.ts';
+import { parseSweepConfig, type SweepConfigInput } from '../../src/sweep/config.ts';
+import { runNumpy, TEST_PYTHON } from '../support/numpy.ts';
 import { testTemporal } from '../support/temporal.ts';
 import { buildVggBranchModel, saveAsModelJson, writeModelDirectory, type SavedModelFiles } from '../support/user-model-fixtures.ts';
 import { startAppWithWorker, TINY_DATASET, type AppWithWorker } from './sweep-harness.ts';
@@ -251,4 +251,44 @@ test('bad models and bad npz files: every problem at once, with the layer and wh
   assert.match(brokenProblem.message, /broken\.npz lacks y_test \(it holds x_train, y_train, x_test\)/);
 
   assert.deepEqual(await rowCounts(), afterGoodUpload, 'no sweep row for any refused request');
+});
+
+test("docs/own-network.md's notebook walkthrough runs as written: upload with weights, sweep, retrain, both files written", async () => {
+  const doc = await readFile(fileURLToPath(new URL('../../docs/own-network.md', import.meta.url)), 'utf8');
+  const block = [...doc.matchAll(/```python\n([\s\S]*?)```/g)].map((match) => match[1]!).find((code) => code.includes('/api/models'));
+  assert.ok(block, 'docs/own-network.md has the notebook block');
+  // The documented config is a valid sweep once the uploaded id stands in for model["modelId"].
+  const documented = /config = (\{[\s\S]*?\n\})/.exec(block);
+  assert.ok(documented, 'the walkthrough defines `config`');
+  parseSweepConfig(JSON.parse(documented[1]!.replace(/#.*$/gm, '').replace('model["modelId"]', `"sha256:${'0'.repeat(64)}"`).replace(/,(\s*[}\]])/g, '$1')));
+  // Same code, tiny data: the walkthrough's own files are made here (its Keras and converter steps need TensorFlow).
+  const notebookDir = join(workDir, 'notebook');
+  await mkdir(notebookDir, { recursive: true });
+  await writeModelDirectory(join(notebookDir, 'my-model'), vgg);
+  const npzPath = join(notebookDir, 'blocks.npz');
+  writeBlocksNpz(npzPath);
+  const tiny = sweepConfig({ name: 'own-network walkthrough', dataset: `npz:${npzPath}`, strengths: { values: [1e-6] } });
+  assert.match(block, /^sweep_id = /m);
+  const python = block
+    .replace(/^sweep_id = /m, `config = ${JSON.stringify(tiny)}\nconfig["network"] = {"model": model["modelId"]}\nsweep_id = `)
+    .replaceAll(/time\.sleep\(\d+\)/g, 'time.sleep(0.2)');
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(TEST_PYTHON, ['-'], { cwd: notebookDir, env: { ...process.env, MORPHSWEEP_URL: services.app.url, MORPHSWEEP_TOKEN: token } });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ code: exitCode, output: text }));
+    child.stdin.end(python);
+  });
+  assert.equal(code, 0, output);
+  assert.match(output, /^sha256:[0-9a-f]{64} \['vgg1_conv1', 'vgg1_conv2', 'branch_3x3', 'branch_1x1', 'hidden'\] \[\]$/m);
+  const modelJson = JSON.parse(await readFile(join(notebookDir, 'retrained', 'model.json'), 'utf8'));
+  const weights = await readFile(join(notebookDir, 'retrained', 'weights.bin'));
+  assert.ok(modelJson.userDefinedMetadata.morphsweepInputNormalization.stdPerChannel.length === 1);
+  const reloaded = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: new Uint8Array(weights).buffer }),
+  );
+  assert.deepEqual(reloaded.outputs[0]!.shape, [null, 3]);
+  reloaded.dispose();
 });

@@ -188,6 +188,34 @@ describe('user models', () => {
     assert.equal(report.summary?.outputSoftmax, true);
   });
 
+  test('a Sequential model ending in a Softmax layer trains on logits and exports with its softmax', async () => {
+    const sequential = tf.sequential({
+      name: 'plain_stack',
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, name: 'conv' }),
+        tf.layers.flatten({ name: 'flatten' }),
+        tf.layers.dense({ units: 8, activation: 'relu', name: 'hidden' }),
+        tf.layers.dense({ units: 2, name: 'logits' }),
+        tf.layers.softmax({ name: 'probabilities' }),
+      ],
+    });
+    const { modelJson, weightData } = await saveAsModelJson(sequential);
+    const report = await checkUserModel(modelJson, weightData, { algorithm: 'group-lasso', inputShape: [6, 6, 2], numClasses: 2 });
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual(report.summary?.prunableLayers, ['conv', 'hidden']);
+    assert.equal(report.summary?.outputSoftmax, true);
+    const { model, outputSoftmax } = await buildUserModel(report.artifacts!, { withWeights: true });
+    assert.equal(model.outputs[0]!.sourceLayer.name, 'logits');
+    const images = tf.randomUniform([3, 6, 6, 2], 0, 1, 'float32', 2);
+    const exported = await exportLayersModel(model, { outputSoftmax });
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: exported.modelTopology, weightSpecs: exported.weightSpecs as tf.io.WeightsManifestEntry[], weightData: exported.weightData.slice().buffer }));
+    const expected = (sequential.predict(images) as tf.Tensor).dataSync();
+    const again = (reloaded.predict(images) as tf.Tensor).dataSync();
+    again.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-5));
+    images.dispose();
+    for (const built of [model, reloaded, sequential]) built.dispose();
+  });
+
   test('the content address covers topology and weights, not key order', async () => {
     const { modelJson, weightData } = await savedVgg();
     const topology = modelJson.modelTopology as Record<string, unknown>;

@@ -8,7 +8,10 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { createMorphSweepClient, MorphSweepApiError, type MorphSweepClient } from '../../src/client/index.ts';
 import { createApiToken } from '../../src/db/repositories/tokens.ts';
+import { buildSweepNetwork } from '../../activities/networks.ts';
+import { loadDataset } from '../../src/data/index.ts';
 import { parseSweepConfig, type SweepConfigInput } from '../../src/sweep/config.ts';
+import { registerUserModel } from '../../src/temporal/user-models.ts';
 import { runNumpy, TEST_PYTHON } from '../support/numpy.ts';
 import { testTemporal } from '../support/temporal.ts';
 import { buildVggBranchModel, saveAsModelJson, writeModelDirectory, type SavedModelFiles } from '../support/user-model-fixtures.ts';
@@ -291,4 +294,27 @@ test("docs/own-network.md's notebook walkthrough runs as written: upload with we
   );
   assert.deepEqual(reloaded.outputs[0]!.shape, [null, 3]);
   reloaded.dispose();
+});
+
+test("a worker's network starts from the stored weights unless the config says fresh; structure costs rebuild from the topology alone", async () => {
+  // "Trained" weights: the fixture's seeded initial weights doubled, so a fresh start cannot match them.
+  const trained = new Float32Array(vgg.weightData.slice().buffer).map((value) => value * 2);
+  const stored = await registerUserModel(services.database.prisma, vgg.modelJson, new Uint8Array(trained.buffer));
+  const specs = (vgg.modelJson.weightsManifest as { weights: { name: string; shape: number[] }[] }[])[0]!.weights;
+  assert.equal(specs[0]!.name, 'vgg1_conv1/kernel');
+  const original = trained.slice(0, specs[0]!.shape.reduce((n, d) => n * d, 1));
+  const dataset = await loadDataset(TINY_DATASET, { validationFraction: 0.25 });
+  const kernelOf = async (initialWeights: 'stored' | 'fresh' | undefined, startingWeights: boolean) => {
+    const config = parseSweepConfig(sweepConfig({ network: { model: stored.modelId, ...(initialWeights ? { initialWeights } : {}) } }));
+    const { model } = await buildSweepNetwork(services.database.prisma, config, dataset, 0, { startingWeights });
+    try {
+      assert.ok(model.layers.some((layer) => layer.getClassName() === 'LogisticSigmoidGate'), 'FiGS gates inserted');
+      return model.getLayer('vgg1_conv1').getWeights()[0]!.dataSync() as Float32Array;
+    } finally {
+      model.dispose();
+    }
+  };
+  assert.deepEqual(await kernelOf(undefined, true), original, 'structure learning fine-tunes from the uploaded weights');
+  assert.notDeepEqual(await kernelOf('fresh', true), original, '"fresh" starts from the initializers');
+  assert.notDeepEqual(await kernelOf(undefined, false), original, 'cost and rebuild networks need no weights');
 });

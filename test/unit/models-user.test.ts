@@ -9,7 +9,12 @@ import {
   userModelId,
   type ModelProblem,
 } from '../../src/models/user-model.ts';
-import { buildVggBranchModel, saveAsModelJson } from '../support/user-model-fixtures.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readModelFiles } from '../../src/models/user-model-files.ts';
+import { InvalidUserModelError } from '../../src/models/user-model-json.ts';
+import { buildVggBranchModel, saveAsModelJson, writeModelDirectory } from '../support/user-model-fixtures.ts';
 
 type Topology = { class_name: string; config: { layers: Record<string, unknown>[]; output_layers: unknown[] } };
 
@@ -214,6 +219,24 @@ describe('user models', () => {
     again.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-5));
     images.dispose();
     for (const built of [model, reloaded, sequential]) built.dispose();
+  });
+
+  test('a model.json on disk is read with the weight files its manifest names; a missing one is named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'morphsweep-model-files-'));
+    try {
+      const saved = await savedVgg();
+      const path = await writeModelDirectory(dir, saved);
+      const read = await readModelFiles(path);
+      assert.deepEqual(read.weightData, saved.weightData);
+      await rm(join(dir, 'group1-shard1of1.bin'));
+      const missing = await readModelFiles(path).then(() => assert.fail('a missing weights file was not noticed'), (error: unknown) => error);
+      assert.ok(missing instanceof InvalidUserModelError);
+      assert.match(missing.message, /weights file .*group1-shard1of1\.bin named in the weightsManifest cannot be read \(ENOENT\); put it beside the model\.json, or drop weightsManifest/);
+      await writeFile(path, '{"modelTopology": ');
+      assert.match(String(await readModelFiles(path).catch((error: Error) => error.message)), /is not valid JSON/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('the content address covers topology and weights, not key order', async () => {

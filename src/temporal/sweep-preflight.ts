@@ -1,21 +1,21 @@
 import type { PrismaClient } from '../db/client.ts';
 import { getUserModelArtifacts, UserModelNotFoundError } from '../db/repositories/user-models.ts';
-import { DatasetError, loadDataset, type Dataset } from '../data/index.ts';
+import { DatasetError, inspectDataset } from '../data/index.ts';
 import { checkUserModel, describeProblem, storedModelJson } from '../models/user-model.ts';
 import { InvalidSweepConfigError, isUserNetwork, type ConfigProblem, type SweepConfig } from '../sweep/config.ts';
 
 /**
- * What a sweep on the user's own network or data must pass before its row is written: the dataset
- * loads (an .npz is read whole, every problem named), and the stored model fits the dataset and the
- * regularizer. Problems come back as one InvalidSweepConfigError, each under the field to change.
- * Loaded in this process, so the API server must see an npz path too (as every worker must).
+ * What a sweep on the user's own network or data must pass before its row is written: the dataset's
+ * files read and check (an .npz whole, every problem named; no splits are built or kept), and the
+ * stored model fits the dataset and the regularizer. Problems come back as one
+ * InvalidSweepConfigError, each under the field to change. The files are read in this process, so
+ * the API server must see an npz path too (as every worker must).
  */
 export async function preflightSweep(prisma: PrismaClient, config: SweepConfig): Promise<{ warnings: string[] }> {
   const problems: ConfigProblem[] = [];
-  let dataset: Dataset | undefined;
+  let dataset: Awaited<ReturnType<typeof inspectDataset>> | undefined;
   try {
-    const limit = config.dataLimit === undefined ? undefined : { train: config.dataLimit, test: config.dataLimit };
-    dataset = await loadDataset(config.dataset, { seed: 0, validationFraction: config.validationFraction, limit });
+    dataset = await inspectDataset(config.dataset);
   } catch (error) {
     if (!(error instanceof DatasetError)) throw error;
     problems.push({ path: 'dataset', message: error.message, value: config.dataset });

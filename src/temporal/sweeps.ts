@@ -5,7 +5,7 @@ import type { PrismaClient } from '../db/client.ts';
 import { getRun } from '../db/repositories/runs.ts';
 import { getSweep, insertSweepOnce } from '../db/repositories/sweeps.ts';
 import { failRetrain, insertRetrain } from '../db/repositories/retrains.ts';
-import { parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
+import { isUserNetwork, parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
 import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery } from '../../workflows/definitions.ts';
@@ -32,6 +32,11 @@ export class InvalidRetrainRequestError extends Error {
   }
 }
 
+/** Mirrors sweep-preflight.ts's needsPreflight without loading it (it pulls in TF.js). */
+function needsPreflight(config: SweepConfig): boolean {
+  return isUserNetwork(config.network) || config.dataset.trim().startsWith('npz:');
+}
+
 /** Ids are URL-safe; an idempotency key maps to one sweep id forever, so a retried request starts nothing twice. */
 function sweepIdFor(idempotencyKey: string | undefined): string {
   if (idempotencyKey === undefined) return `sw-${randomBytes(8).toString('hex')}`;
@@ -48,13 +53,15 @@ export async function startSweep(
   /** A SweepConfig, or any untrusted input: it is validated here either way. */
   config: SweepConfigInput | unknown,
   opts: { idempotencyKey?: string } = {},
-): Promise<{ sweepId: string; created: boolean }> {
+): Promise<{ sweepId: string; created: boolean; warnings?: string[] }> {
   const parsed = parseSweepConfig(config);
+  // The user's own model or data is checked before the row is written (TF.js loads only for those).
+  const { warnings } = needsPreflight(parsed) ? await (await import('./sweep-preflight.ts')).preflightSweep(deps.prisma, parsed) : { warnings: [] };
   const { sweep, created } = await insertSweepOnce(deps.prisma, { id: sweepIdFor(opts.idempotencyKey), config: parsed, idempotencyKey: opts.idempotencyKey });
   if (created || sweep.status === 'queued') {
     await startSweepWorkflow(deps, sweep.id, sweep.config as unknown as SweepConfig);
   }
-  return { sweepId: sweep.id, created };
+  return { sweepId: sweep.id, created, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: SweepConfig): Promise<void> {

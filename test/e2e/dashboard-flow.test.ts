@@ -93,6 +93,11 @@ test('create a sweep from the form, watch its points appear, retrain one and see
   await page.locator('[data-testid="retrain-table"] tr[data-status="completed"]').waitFor({ timeout: SWEEP_TIMEOUT_MS });
   const retrainId = await retrainRow.first().getAttribute('data-retrain-id');
   assert.match(await retrainRow.first().innerText(), /\d+\.\d %/, 'a finished retrain shows its accuracy');
+  // The retrained network downloads as a TF.js Layers model, authorized by the session cookie.
+  const modelLink = retrainRow.first().getByRole('link', { name: 'model.json' });
+  const modelUrl = new URL((await modelLink.getAttribute('href'))!, page.url()).toString();
+  const modelJson = (await (await page.request.get(modelUrl)).json()) as { weightsManifest: { paths: string[] }[] };
+  assert.deepEqual(modelJson.weightsManifest[0]!.paths, ['weights.bin']);
   await browser.screenshot('run-retrained');
 
   await page.getByRole('link', { name: /e2e flow sweep/ }).click();

@@ -40,6 +40,6 @@ export const POST = apiRoute(async (request) => {
       return jsonResponse({ sweepId: earlier.id, created: false }, 200, { location: `/api/sweeps/${earlier.id}` });
     }
   }
-  const { sweepId, created } = await startSweep(await getSweepDeps(), config, { idempotencyKey });
-  return jsonResponse({ sweepId, created }, created ? 201 : 200, { location: `/api/sweeps/${sweepId}` });
+  const { sweepId, created, warnings } = await startSweep(await getSweepDeps(), config, { idempotencyKey });
+  return jsonResponse({ sweepId, created, ...(warnings ? { warnings } : {}) }, created ? 201 : 200, { location: `/api/sweeps/${sweepId}` });
 });

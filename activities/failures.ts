@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DatasetError } from '../src/data/index.ts';
 import { StaleAttemptError } from '../src/db/repositories/attempts.ts';
 import { RegularizerSetupError, StructureError, UnknownDeviceError, UnsupportedLayerError } from '../src/morphnet/errors.ts';
+import { InvalidUserModelError } from '../src/models/user-model-json.ts';
 import { CorruptCheckpointError, InvalidTrainingSetupError, NonFiniteLossError } from '../src/train/index.ts';
 
 /**
@@ -17,7 +18,8 @@ export function nonRetryableTypeOf(error: unknown): string | undefined {
     error instanceof DatasetError ||
     error instanceof UnsupportedLayerError ||
     error instanceof UnknownDeviceError ||
-    error instanceof RegularizerSetupError
+    error instanceof RegularizerSetupError ||
+    error instanceof InvalidUserModelError
   ) {
     return 'InvalidInput';
   }

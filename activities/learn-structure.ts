@@ -5,14 +5,14 @@ import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { dropCurveAfter } from '../src/db/repositories/curves.ts';
 import { cancelRunAttempt, completeRun, failRunAttempt, getRun, markRunStarted, recordRunTotalSteps } from '../src/db/repositories/runs.ts';
 import { applyStructure, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
-import { latencyHardwareOf } from '../src/sweep/config.ts';
+import { isUserNetwork, latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
 import { learnStructure, type TrainProgress } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { CurveBuffer } from './curve-buffer.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
-import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
+import { buildSweepNetwork, costsOf, loadSweepDataset } from './networks.ts';
 
 /** Steps per curve INSERT when checkpoints are further apart than this. */
 const CURVE_BATCH_STEPS = 25;
@@ -33,7 +33,8 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
     if (existing.status === 'completed') return resultOf(existing);
 
     const dataset = await loadSweepDataset(config);
-    const model = buildSeedNetwork(config, dataset, point.seed);
+    // A user model with weights starts from them: fine-tuning is how MorphNet is run on a trained network.
+    const { model } = await buildSweepNetwork(prisma, config, dataset, point.seed, { startingWeights: true });
     const models: tf.LayersModel[] = [model];
     let regularizer: NetworkRegularizer | undefined;
     try {
@@ -109,13 +110,14 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         threshold: point.threshold,
         strength: point.strength,
         step: trained.steps,
-        network: config.network.name,
+        ...networkMeta(config, point.seed),
         inputShape: [...dataset.inputShape],
         numClasses: dataset.numClasses,
-        seedOptions: { widthMultiplier: config.network.widthMultiplier, seed: point.seed },
       });
       // The hard cost on every axis is that of the network the structure rebuilds to.
-      const rebuilt = applyStructure(buildSeedNetwork(config, dataset, point.seed, { gated: false }), structure);
+      const { model: ungated } = await buildSweepNetwork(prisma, config, dataset, point.seed, { gated: false });
+      models.push(ungated);
+      const rebuilt = applyStructure(ungated, structure);
       models.push(rebuilt);
       const costs = costsOf(rebuilt, config);
       const result: LearnStructureResult = {
@@ -163,6 +165,14 @@ async function failureFor(prisma: PrismaClient, runId: string, attempt: number, 
     return staleAttemptFailure(writeError) ?? writeError;
   }
   return ApplicationFailure.nonRetryable(reason, nonRetryableType);
+}
+
+/** What the structure records about the network it was learned on. */
+function networkMeta(config: SweepConfig, seed: number): { network: string; seedOptions: Record<string, unknown> } {
+  if (isUserNetwork(config.network)) {
+    return { network: config.network.model, seedOptions: { initialWeights: config.network.initialWeights ?? 'stored-if-given', seed } };
+  }
+  return { network: config.network.name, seedOptions: { widthMultiplier: config.network.widthMultiplier, seed } };
 }
 
 function workerIdentity(): string {

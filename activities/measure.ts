@@ -2,7 +2,8 @@ import type { PrismaClient } from '../src/db/client.ts';
 import { storeSeedCost } from '../src/db/repositories/sweeps.ts';
 import type { SweepConfig } from '../src/sweep/config.ts';
 import type { SeedCost } from '../src/sweep/orchestration.ts';
-import { buildSeedNetwork, costOnAxis, costsOf, loadSweepDataset } from './networks.ts';
+import { buildSweepNetwork, costOnAxis, costsOf, loadSweepDataset } from './networks.ts';
+import { checkStoredUserModel } from './user-networks.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import { errorMessageOf, nonRetryableTypeOf } from './failures.ts';
 
@@ -16,7 +17,9 @@ export function createMeasureActivity({ prisma }: { prisma: PrismaClient }) {
     let seedCost: SeedCost;
     try {
       const dataset = await loadSweepDataset(config);
-      const model = buildSeedNetwork(config, dataset, config.seeds[0] ?? 0, { gated: false });
+      // The API checked the model against the dataset it saw; a worker whose data differs stops here.
+      await checkStoredUserModel(prisma, config, dataset);
+      const { model } = await buildSweepNetwork(prisma, config, dataset, config.seeds[0] ?? 0, { gated: false });
       try {
         const costs = costsOf(model, config);
         seedCost = { ...costs, target: costOnAxis(costs, config.regularizer.cost) };

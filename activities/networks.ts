@@ -3,8 +3,10 @@ import type { Dataset } from '../src/data/index.ts';
 import { loadDataset } from '../src/data/index.ts';
 import { modelCost } from '../src/morphnet/index.ts';
 import { buildSeedModel } from '../src/models/index.ts';
+import type { PrismaClient } from '../src/db/client.ts';
 import { InvalidTrainingSetupError } from '../src/train/index.ts';
-import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
+import { isUserNetwork, latencyHardwareOf, type SeedNetworkConfig, type SweepConfig } from '../src/sweep/config.ts';
+import { buildStoredUserModel } from './user-networks.ts';
 
 /**
  * How a sweep config turns into TF.js objects: the dataset view every run of the sweep shares, the
@@ -28,11 +30,43 @@ export async function loadSweepDataset(config: SweepConfig): Promise<Dataset> {
   return dataset;
 }
 
-export function buildSeedNetwork(config: SweepConfig, dataset: Dataset, seed: number, options: { gated?: boolean } = {}): tf.LayersModel {
-  return buildSeedModel(config.network.name, {
+export interface SweepNetworkOptions {
+  gated?: boolean;
+  /** Structure learning starts from the user's weights (unless the config says 'fresh'). */
+  startingWeights?: boolean;
+}
+
+/** A built network and whether the user's model ended in a softmax (put back on export). */
+export interface SweepNetwork {
+  model: tf.LayersModel;
+  outputSoftmax: boolean;
+}
+
+/**
+ * The network of one run: a seed network, or the user's stored model (loaded from Postgres, so any
+ * worker builds the same one). FiGS gates go in for the logistic-sigmoid regularizer unless told.
+ */
+export async function buildSweepNetwork(
+  prisma: PrismaClient,
+  config: SweepConfig,
+  dataset: Dataset,
+  seed: number,
+  options: SweepNetworkOptions = {},
+): Promise<SweepNetwork> {
+  const gated = options.gated ?? config.regularizer.algorithm === 'logistic-sigmoid';
+  if (isUserNetwork(config.network)) {
+    const withWeights = options.startingWeights === true && config.network.initialWeights !== 'fresh';
+    return buildStoredUserModel(prisma, config.network.model, { gated, withWeights, gateSeed: seed });
+  }
+  return { model: buildSeedNetwork(config, dataset, seed, { gated }), outputSoftmax: false };
+}
+
+function buildSeedNetwork(config: SweepConfig, dataset: Dataset, seed: number, options: { gated?: boolean } = {}): tf.LayersModel {
+  const network = config.network as SeedNetworkConfig;
+  return buildSeedModel(network.name, {
     inputShape: dataset.inputShape,
     numClasses: dataset.numClasses,
-    widthMultiplier: config.network.widthMultiplier,
+    widthMultiplier: network.widthMultiplier,
     // FiGS learns gates; the other algorithms read weights or batch-norm scales.
     gated: options.gated ?? config.regularizer.algorithm === 'logistic-sigmoid',
     seed,

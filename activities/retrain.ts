@@ -12,14 +12,18 @@ import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
 import { retrain } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
-import { buildSeedNetwork, costsOf, loadSweepDataset } from './networks.ts';
+import { buildSweepNetwork, costsOf, loadSweepDataset } from './networks.ts';
+import { saveRetrainExport } from '../src/db/repositories/retrain-exports.ts';
+import { exportLayersModel, inputNormalizationMetadata } from '../src/models/user-model.ts';
 
 /** Retrain progress reaches the Retrain row this often (the dashboard polls it). */
 const STEP_RECORD_EVERY = 10;
 
 /**
  * MorphNet's second phase: the learned structure (optionally rescaled) rebuilt with fresh weights and
- * trained without the regularizer on the sweep's own training recipe. Checkpoints every
+ * trained without the regularizer on the sweep's own training recipe. A user's model is rebuilt from
+ * its own topology at the learned widths, fresh from its layers' initializers, as MorphNet retrains
+ * from scratch; the result is stored as a TF.js Layers model for download. Checkpoints every
  * `checkpointEvery` steps like a sweep run: a retry after a lost worker resumes where it left off.
  */
 export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
@@ -38,18 +42,19 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
     }
     const structure = run.structure as unknown as StructureJson;
     const dataset = await loadSweepDataset(config);
-    const seedNetwork = () => buildSeedNetwork(config, dataset, run.seed, { gated: false });
     const models: tf.LayersModel[] = [];
     try {
+      const seedNetwork = await buildSweepNetwork(prisma, config, dataset, run.seed, { gated: false });
+      models.push(seedNetwork.model);
       const widthMultiplier =
         input.targetCost !== undefined
-          ? largestWidthMultiplierUnderCost(seedNetwork, structure, {
+          ? largestWidthMultiplierUnderCost(seedNetwork.model, structure, {
               cost: config.regularizer.cost,
               targetCost: input.targetCost,
               ...(config.regularizer.cost === 'latency' ? { hardware: latencyHardwareOf(config) } : {}),
             })
           : (input.widthMultiplier ?? 1);
-      const model = applyStructure(seedNetwork(), structure, { widthMultiplier });
+      const model = applyStructure(seedNetwork.model, structure, { widthMultiplier });
       models.push(model);
       const costs = costsOf(model, config);
       if (!(await markRetrainRunning(prisma, input.retrainId, attempt, config.training.steps ?? 0))) {
@@ -87,6 +92,8 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };
+      const exported = await exportLayersModel(model, { outputSoftmax: seedNetwork.outputSoftmax });
+      await saveRetrainExport(prisma, input.retrainId, { ...exported, metadata: inputNormalizationMetadata(dataset.normalization) });
       const stored = { ...result, step: trained.steps, structure: { source: structure, widthMultiplier } };
       // False only if the row is completed already (by an attempt that owned it): that result stands.
       if (!(await completeRetrain(prisma, input.retrainId, attempt, stored))) return storedResult(await getRetrain(prisma, input.retrainId));

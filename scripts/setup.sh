@@ -33,7 +33,7 @@ command -v temporal >/dev/null || { echo "setup: temporal CLI installed but not 
 # notebook example of docs/notebook.md runs with requests and pandas.
 PY_VENV=.morphsweep/py-venv
 PY_TEST_PACKAGES=("schemathesis==${SCHEMATHESIS_VERSION}" "pandas==${PANDAS_VERSION}" "requests==${REQUESTS_VERSION}")
-if ! "$PY_VENV/bin/pip" freeze 2>/dev/null | grep -qxF -e "pandas==${PANDAS_VERSION}" \
+if ! "$PY_VENV/bin/pip" freeze 2>/dev/null | grep -xF -e "pandas==${PANDAS_VERSION}" >/dev/null \
   || ! "$PY_VENV/bin/st" --version 2>/dev/null | grep -q "${SCHEMATHESIS_VERSION}"; then
   echo "setup: installing ${PY_TEST_PACKAGES[*]} (PyPI) into ${PY_VENV}"
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
@@ -42,6 +42,17 @@ if ! "$PY_VENV/bin/pip" freeze 2>/dev/null | grep -qxF -e "pandas==${PANDAS_VERS
   fi
   python3 -m venv "$PY_VENV"
   "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "${PY_TEST_PACKAGES[@]}"
+fi
+
+# The Python client (clients/python), editable so the tests use the working tree, with the tools of
+# its tests, notebook and type check pinned in its requirements-dev.txt; redone when either file changes.
+CLIENT_STAMP="$PY_VENV/.morphsweep-client"
+client_inputs="$(cat clients/python/requirements-dev.txt clients/python/pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$CLIENT_STAMP" 2>/dev/null)" != "$client_inputs" ] || ! "$PY_VENV/bin/python" -c 'import morphsweep' 2>/dev/null; then
+  echo "setup: installing the Python client (clients/python) and its pinned test tools (PyPI) into ${PY_VENV}"
+  "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check -r clients/python/requirements-dev.txt
+  "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ./clients/python
+  echo "$client_inputs" >"$CLIENT_STAMP"
 fi
 
 # npm ci when the lockfile changed since the last install (or nothing is installed yet).

@@ -24,6 +24,12 @@ const nextConfig: NextConfig = {
     '@temporalio/worker',
     '@temporalio/core-bridge',
     '@grpc/grpc-js',
+    // TF.js checks uploaded models (POST /api/models, sweeps of a user's model) in the server.
+    '@tensorflow/tfjs',
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-layers',
+    '@tensorflow/tfjs-backend-cpu',
+    '@tensorflow/tfjs-backend-wasm',
   ],
   // `npm run typecheck` checks web/ together with src/ under one strict tsconfig; checking again here
   // would double a build that already takes most of a minute on the CI machine.

@@ -19,6 +19,8 @@ const USAGE_ERROR_NAMES = new Set([
   'RetrainNotFoundError',
   'TemporalConfigError',
   'ApiTokenNotFoundError',
+  'InvalidUserModelError',
+  'UserModelNotFoundError',
 ]);
 
 /**

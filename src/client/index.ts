@@ -14,10 +14,12 @@ import type {
   SweepPage,
   SweepListQuery,
 } from './wire.ts';
+import type { UserModel } from './wire-models.ts';
 
 // Types only: the dashboard bundles this client for the browser, and re-exporting the schemas' values
 // would make every page load and run zod and the whole wire schema set (a fifth of the sweep page's JS).
 export type * from './wire.ts';
+export type * from './wire-models.ts';
 
 /**
  * The typed client of the MorphSweep HTTP API, for notebooks, scripts and the dashboard. Runs
@@ -49,6 +51,14 @@ export type SweepStreamEvent =
   | { event: 'progress'; data: ProgressEvent }
   | { event: 'run'; data: RunEvent }
   | { event: 'end'; data: ProgressEvent };
+
+/** Base64 in Node (Buffer) and in browsers (btoa over byte chunks: a spread of megabytes overflows the stack). */
+function base64Of(bytes: Uint8Array): string {
+  if (typeof Buffer !== 'undefined') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 function queryString(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -180,6 +190,31 @@ export class MorphSweepClient {
 
   getRetrain(retrainId: string): Promise<Retrain> {
     return this.request('GET', `/api/retrains/${encodeURIComponent(retrainId)}`);
+  }
+
+  /**
+   * Store a TF.js Layers model.json (and its weight files, concatenated in manifest order) for sweeps
+   * to name as {network: {model: modelId}}; every problem comes back at once as a 422 invalid_model.
+   */
+  uploadModel(modelJson: Record<string, unknown>, weights?: Uint8Array): Promise<UserModel> {
+    return this.request('POST', '/api/models', { body: { modelJson, ...(weights ? { weights: base64Of(weights) } : {}) } });
+  }
+
+  getModel(modelId: string): Promise<UserModel> {
+    return this.request('GET', `/api/models/${encodeURIComponent(modelId)}`);
+  }
+
+  /** Where the retrained model.json is served: tf.loadLayersModel(url, {requestInit}) loads it with its weights. */
+  retrainedModelUrl(retrainId: string): string {
+    return `${this.baseUrl}/api/retrains/${encodeURIComponent(retrainId)}/model.json`;
+  }
+
+  /** The retrained network's two files, to write to disk as model.json and weights.bin. */
+  async downloadRetrainedModel(retrainId: string): Promise<{ modelJson: Record<string, unknown>; weights: Uint8Array }> {
+    const base = `/api/retrains/${encodeURIComponent(retrainId)}`;
+    const modelJson = await this.request<Record<string, unknown>>('GET', `${base}/model.json`);
+    const response = await this.send('GET', `${base}/weights.bin`, { headers: { accept: 'application/octet-stream' } });
+    return { modelJson, weights: new Uint8Array(await response.arrayBuffer()) };
   }
 
   /** Progress events of a sweep until it finishes (the `end` event) or `signal` aborts. */

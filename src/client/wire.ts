@@ -122,6 +122,7 @@ export const CreateSweepResponseSchema = z
   .object({
     sweepId: z.string(),
     created: z.boolean().describe('false when an earlier request with the same Idempotency-Key made it'),
+    warnings: z.array(z.string()).optional().describe("what the sweep of a user's model will not learn (e.g. layers without batch norm under gamma)"),
   })
   .meta({ id: 'CreateSweepResponse' });
 

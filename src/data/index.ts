@@ -62,6 +62,15 @@ export function loadDataset(spec: string, options?: LoadOptions): Promise<Datase
   return loading;
 }
 
+/**
+ * Reads and checks the files of `spec` without building or caching splits: its image shape and class
+ * count, for a process that only validates (the API server checking a sweep before it starts).
+ */
+export async function inspectDataset(spec: string): Promise<{ inputShape: [number, number, number]; numClasses: number }> {
+  const raw = await parseDatasetSpec(spec).loadRaw();
+  return { inputShape: raw.inputShape, numClasses: raw.numClasses };
+}
+
 /** Forgets every cached dataset, e.g. after the files on disk changed or to free memory. */
 export function clearDatasetCache(): void {
   rawBySource.clear();

@@ -8,6 +8,7 @@ const BYTE_VALUES = 256;
  * accumulation error over tens of millions of pixels.
  */
 export function channelStatistics(split: RawSplit, indices: Uint32Array, pixelsPerImage: number, channels: number): Normalization {
+  if (split.pixels instanceof Float32Array) return floatChannelStatistics(split.pixels, indices, pixelsPerImage, channels);
   // Uint32 counts overflow only past 4e9 pixels per channel, far beyond what fits in memory as floats.
   const histogram = new Uint32Array(channels * BYTE_VALUES);
   const pixels = split.pixels;
@@ -42,7 +43,7 @@ export function channelStatistics(split: RawSplit, indices: Uint32Array, pixelsP
     // A constant channel carries no information; dividing by 1 keeps it finite (all zeros).
     stdPerChannel.push(std > 1e-6 ? std : 1);
   }
-  return { meanPerChannel, stdPerChannel };
+  return { pixelScale: 1 / 255, meanPerChannel, stdPerChannel };
 }
 
 /** Copies the chosen examples, in order, into a normalized float split through a per-channel lookup table. */
@@ -60,6 +61,7 @@ export function materializeSplit(
         (value / 255 - normalization.meanPerChannel[channel]) / normalization.stdPerChannel[channel];
     }
   }
+  if (split.pixels instanceof Float32Array) return materializeFloatSplit(split, split.pixels, indices, pixelsPerImage, channels, normalization);
   const images = new Float32Array(indices.length * pixelsPerImage);
   const labels = new Int32Array(indices.length);
   const pixels = split.pixels;
@@ -76,6 +78,56 @@ export function materializeSplit(
         images[offset++] = lookup[channel * BYTE_VALUES + pixels[i]];
         if (++channel === channels) channel = 0;
       }
+    }
+  }
+  return { images, labels, count: indices.length };
+}
+
+/**
+ * Float images (an .npz) are standardized as they are, without the /255: per-channel standardization
+ * does not depend on the scale, and a user's floats need not lie in [0, 1]. Sums in float64.
+ */
+function floatChannelStatistics(pixels: Float32Array, indices: Uint32Array, pixelsPerImage: number, channels: number): Normalization {
+  const sum = new Float64Array(channels);
+  const sumOfSquares = new Float64Array(channels);
+  for (let position = 0; position < indices.length; position++) {
+    const start = indices[position] * pixelsPerImage;
+    for (let i = 0; i < pixelsPerImage; i++) {
+      const value = pixels[start + i];
+      sum[i % channels] += value;
+      sumOfSquares[i % channels] += value * value;
+    }
+  }
+  const perChannel = (indices.length * pixelsPerImage) / channels;
+  const meanPerChannel: number[] = [];
+  const stdPerChannel: number[] = [];
+  for (let channel = 0; channel < channels; channel++) {
+    const mean = perChannel > 0 ? sum[channel] / perChannel : 0;
+    const std = perChannel > 0 ? Math.sqrt(Math.max(0, sumOfSquares[channel] / perChannel - mean * mean)) : 0;
+    meanPerChannel.push(mean);
+    stdPerChannel.push(std > 1e-6 ? std : 1);
+  }
+  return { pixelScale: 1, meanPerChannel, stdPerChannel };
+}
+
+function materializeFloatSplit(
+  split: RawSplit,
+  pixels: Float32Array,
+  indices: Uint32Array,
+  pixelsPerImage: number,
+  channels: number,
+  normalization: Normalization,
+): Split {
+  const images = new Float32Array(indices.length * pixelsPerImage);
+  const labels = new Int32Array(indices.length);
+  let offset = 0;
+  for (let position = 0; position < indices.length; position++) {
+    const example = indices[position];
+    labels[position] = split.labels[example];
+    const start = example * pixelsPerImage;
+    for (let i = 0; i < pixelsPerImage; i++) {
+      const channel = i % channels;
+      images[offset++] = (pixels[start + i] - normalization.meanPerChannel[channel]) / normalization.stdPerChannel[channel];
     }
   }
   return { images, labels, count: indices.length };

@@ -3,6 +3,7 @@ import { loadCifar10Bin } from './cifar10-bin.ts';
 import { DatasetError } from './errors.ts';
 import { DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_DIR_ENV, loadFashionMnist, resolveFashionMnistDir } from './fashion-mnist.ts';
 import { loadIdxDirectory } from './idx-directory.ts';
+import { loadNpzDataset } from './npz-dataset.ts';
 import { canonicalSyntheticParams, generateSynthetic, parseSyntheticParams, SYNTHETIC_KEYS } from './synthetic.ts';
 import type { RawDataset } from './types.ts';
 
@@ -54,6 +55,14 @@ const SPEC_KINDS: SpecKind[] = [
     },
   },
   {
+    prefix: 'npz',
+    usage: 'npz:<file.npz>            NumPy arrays x_train, y_train, x_test, y_test (keras.datasets layout; uint8 or float32 NHWC, integer labels)',
+    parse: (argument, spec) => {
+      const path = resolve(requireArgument(argument, spec, 'npz:/shared/data/my-data.npz', 'a file'));
+      return { sourceKey: `npz:${path}`, loadRaw: () => loadNpzDataset(path) };
+    },
+  },
+  {
     prefix: 'synthetic',
     usage: 'synthetic[:key=value,...] deterministic learnable gratings, e.g. synthetic:classes=3,size=8,channels=1,train=256,test=64,seed=1',
     parse: (argument, spec) => {
@@ -81,7 +90,7 @@ export function describeDatasetSpecs(): string {
   return SPEC_KINDS.map((kind) => `  ${kind.usage}`).join('\n') + `\n      synthetic keys: ${SYNTHETIC_KEYS}`;
 }
 
-function requireArgument(argument: string | undefined, spec: string, example: string): string {
-  if (!argument) throw new DatasetError(`dataset spec "${spec}" needs a directory, e.g. ${example}.`);
+function requireArgument(argument: string | undefined, spec: string, example: string, what = 'a directory'): string {
+  if (!argument) throw new DatasetError(`dataset spec "${spec}" needs ${what}, e.g. ${example}.`);
   return argument;
 }

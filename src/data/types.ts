@@ -7,6 +7,8 @@ export interface Split {
 
 /** Per-channel statistics of the train split (after scaling to [0,1]) that every split was standardized with. */
 export interface Normalization {
+  /** What raw pixels are multiplied by before the statistics apply: 1/255 for bytes, 1 for float images. */
+  pixelScale: number;
   meanPerChannel: number[];
   stdPerChannel: number[];
 }
@@ -40,11 +42,12 @@ export interface LoadOptions {
 }
 
 /**
- * A dataset as the file readers produce it: unnormalized bytes (0..255), NHWC, before shuffling.
+ * A dataset as the file readers produce it: unnormalized bytes (0..255) or, from an .npz, float32
+ * values in the user's own scale, NHWC, before shuffling.
  * Kept separate from Dataset so one parsed file serves any seed, limit or validation fraction.
  */
 export interface RawSplit {
-  pixels: Uint8Array;
+  pixels: Uint8Array | Float32Array;
   labels: Int32Array;
   count: number;
 }

@@ -64,16 +64,22 @@ const FIX_BY_CLASS: Record<string, string> = {
   Sequential: `nested models are not crawled; build the model flat with the functional API, or ${BOUNDARY_FIX}`,
 };
 
+/** Layer classes the crawler has a channel rule for (what a user's model may hold). */
+export const SUPPORTED_LAYER_CLASSES: readonly string[] = Object.keys(ROLE_BY_CLASS);
+
+/** What to do about a layer class the crawler has no rule for. */
+export function unsupportedLayerFix(className: string): string {
+  return (
+    (Object.hasOwn(FIX_BY_CLASS, className) ? FIX_BY_CLASS[className] : undefined) ??
+    `no channel-grouping rule exists for ${className} (supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}); ${BOUNDARY_FIX}`
+  );
+}
+
 export function roleOf(layer: tf.layers.Layer): LayerRole {
   const className = layer.getClassName();
   const role = ROLE_BY_CLASS[className];
   if (role) return role;
-  throw new UnsupportedLayerError(
-    layer.name,
-    className,
-    FIX_BY_CLASS[className] ??
-      `no channel-grouping rule exists for ${className} (supported: ${Object.keys(ROLE_BY_CLASS).join(', ')}); ${BOUNDARY_FIX}`,
-  );
+  throw new UnsupportedLayerError(layer.name, className, unsupportedLayerFix(className));
 }
 
 /** MorphNet's latency cost counts memory traffic for Relu and Relu6 ops only (cost_calculator.py). */

@@ -27,6 +27,39 @@ export const MAX_RUNS_PER_SWEEP = 10_000;
 
 const positive = z.number().finite().positive();
 
+/** A stored user model's content address (src/models/user-model-json.ts computes it). */
+export const USER_MODEL_ID_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+const SeedNetworkSchema = z
+  .object({
+    name: z.enum(SEED_NETWORKS),
+    widthMultiplier: positive.max(8).default(1),
+  })
+  .strict();
+
+/**
+ * The user's own network, by the id it was stored under. `initialWeights`: 'stored' fine-tunes from
+ * the uploaded weights, 'fresh' starts from the layers' initializers; absent, the weights are used
+ * when the model has them.
+ */
+const UserNetworkSchema = z
+  .object({
+    model: z.string().regex(USER_MODEL_ID_PATTERN, {
+      error:
+        'must be a stored model\'s id "sha256:<64 hex digits>": upload the model.json first (POST /api/models answers with its id); ' +
+        'a path works only in a config file given to the CLI, which uploads it',
+    }),
+    initialWeights: z.enum(['stored', 'fresh']).optional(),
+  })
+  .strict();
+
+export type SeedNetworkConfig = z.output<typeof SeedNetworkSchema>;
+export type UserNetworkConfig = z.output<typeof UserNetworkSchema>;
+
+export function isUserNetwork(network: SeedNetworkConfig | UserNetworkConfig): network is UserNetworkConfig {
+  return 'model' in network;
+}
+
 /**
  * Strengths: an explicit list, or MorphNet's log grid: `decades` on each side of the centre,
  * `perDecade` points per decade (2 x decades x perDecade + 1 strengths), centred on 1/(initial cost)
@@ -64,12 +97,9 @@ const SweepConfigBaseSchema = z
       .gt(0, 'must be > 0: sweep points are picked on validation accuracy, never on the test split')
       .max(0.5)
       .default(0.1),
-    network: z
-      .object({
-        name: z.enum(SEED_NETWORKS),
-        widthMultiplier: positive.max(8).default(1),
-      })
-      .strict(),
+    network: z.union([SeedNetworkSchema, UserNetworkSchema], {
+      error: `give a seed network {"name": one of ${SEED_NETWORKS.join(', ')}, "widthMultiplier"?} or a stored model {"model": "sha256:<id>", "initialWeights"?: "stored" | "fresh"}`,
+    }),
     regularizer: z
       .object({
         algorithm: z.enum(REGULARIZER_ALGORITHMS),
@@ -197,12 +227,27 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return current;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A network that is neither kind fails the union as a whole; the user meant the kind its keys
+ * name (a seed network unless it has "model"), so report that branch's own problems, in place.
+ */
+function withNetworkBranch(issue: Issue, input: unknown): Issue[] {
+  if (issue.code !== 'invalid_union' || issue.path.join('.') !== 'network') return [issue];
+  const network = valueAt(input, ['network']);
+  if (!isRecord(network)) return [issue];
+  const branch = issue.errors['model' in network ? 1 : 0];
+  if (!branch || branch.length === 0) return [issue];
+  return branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue);
+}
+
 /** Validate untrusted input; every problem is listed at once, never only the first. */
 export function parseSweepConfig(input: unknown): SweepConfig {
   const result = SweepConfigBaseSchema.safeParse(input);
   const problems: ConfigProblem[] = result.success
     ? []
-    : result.error.issues.map((issue) => ({
+    : result.error.issues.flatMap((issue) => withNetworkBranch(issue, input)).map((issue) => ({
         path: issue.path.map(String).join('.'),
         message: issue.message,
         value: valueAt(input, issue.path),

@@ -93,4 +93,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'RunNotFoundError',
   'RetrainNotFoundError',
   'SweepNotFoundError',
+  'UserModelNotFoundError',
 ] as const;

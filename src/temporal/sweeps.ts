@@ -6,7 +6,7 @@ import { getRun } from '../db/repositories/runs.ts';
 import { getSweep, insertSweepOnce, markSweepNotStarted, reopenUnstartedSweep } from '../db/repositories/sweeps.ts';
 import { insertRetrainOnce, markRetrainNotStarted, reopenUnstartedRetrain } from '../db/repositories/retrains.ts';
 import { canonicalJson } from '../sweep/canonical-json.ts';
-import { parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
+import { isUserNetwork, parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
 import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery } from '../../workflows/definitions.ts';
@@ -31,6 +31,11 @@ export class InvalidRetrainRequestError extends Error {
     super(message);
     this.name = 'InvalidRetrainRequestError';
   }
+}
+
+/** Mirrors sweep-preflight.ts's needsPreflight without loading it (it pulls in TF.js). */
+function needsPreflight(config: SweepConfig): boolean {
+  return isUserNetwork(config.network) || config.dataset.trim().startsWith('npz:');
 }
 
 /** Ids are URL-safe; an idempotency key maps to one id forever, so a retried request starts nothing twice. */
@@ -74,8 +79,10 @@ export async function startSweep(
   /** A SweepConfig, or any untrusted input: it is validated here either way. */
   config: SweepConfigInput | unknown,
   opts: { idempotencyKey?: string } = {},
-): Promise<{ sweepId: string; created: boolean }> {
+): Promise<{ sweepId: string; created: boolean; warnings?: string[] }> {
   const parsed = parseSweepConfig(config);
+  // The user's own model or data is checked before the row is written (TF.js loads only for those).
+  const { warnings } = needsPreflight(parsed) ? await (await import('./sweep-preflight.ts')).preflightSweep(deps.prisma, parsed) : { warnings: [] };
   const { idempotencyKey } = opts;
   const { sweep, created } = await insertSweepOnce(deps.prisma, { id: idFor('sw', idempotencyKey), config: parsed, idempotencyKey });
   if (!created && idempotencyKey !== undefined && canonicalJson(sweep.config) !== canonicalJson(parsed)) {
@@ -83,7 +90,7 @@ export async function startSweep(
   }
   const neverStarted = sweep.status === 'queued' || (sweep.status === 'failed' && sweep.startedAt === null);
   if (created || neverStarted) await startSweepWorkflow(deps, sweep.id, sweep.config as unknown as SweepConfig, sweep.status === 'failed');
-  return { sweepId: sweep.id, created };
+  return { sweepId: sweep.id, created, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: SweepConfig, reopen: boolean): Promise<void> {

@@ -96,6 +96,11 @@ test('create a sweep from the form, watch its points appear, retrain one and see
   assert.match(await retrainRow.first().innerText(), /\d+\.\d %/, 'a finished retrain shows its accuracy');
   assert.equal(await services.database.prisma.retrain.count({ where: { runId } }), 1, 'the double click trained once');
   assert.equal(await retrainRow.count(), 1);
+  // The retrained network downloads as a TF.js Layers model, authorized by the session cookie.
+  const modelLink = retrainRow.first().getByRole('link', { name: 'model.json' });
+  const modelUrl = new URL((await modelLink.getAttribute('href'))!, page.url()).toString();
+  const modelJson = (await (await page.request.get(modelUrl)).json()) as { weightsManifest: { paths: string[] }[] };
+  assert.deepEqual(modelJson.weightsManifest[0]!.paths, ['weights.bin']);
   await browser.screenshot('run-retrained');
 
   await page.getByRole('link', { name: /e2e flow sweep/ }).click();

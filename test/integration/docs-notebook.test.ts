@@ -9,9 +9,10 @@ import type { RunningWebApp } from '../support/web-app.ts';
 import { startAppWithWorker, tinySweepConfig, type AppWithWorker } from './sweep-harness.ts';
 
 /**
- * The two examples of docs/notebook.md, run as written against the built app, PostgreSQL, Temporal
- * and a training worker. Only their sweep config is swapped for a tiny one (the documented one, which
- * is checked to be valid, trains Fashion-MNIST for minutes) and the Python poll interval shortened.
+ * The three examples of docs/notebook.md (the Python client, plain HTTP from Python, the TypeScript
+ * client), run as written against the built app, PostgreSQL, Temporal and a training worker. Only
+ * their sweep config is swapped for a tiny one (the documented one, which is checked to be valid,
+ * trains Fashion-MNIST for minutes) and the plain-HTTP poll interval shortened.
  */
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,10 +35,19 @@ after(async () => {
   await services?.stop();
 });
 
-function codeBlock(language: string): string {
-  const block = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(notebook);
-  assert.ok(block, `docs/notebook.md has no ${language} block`);
-  return block[1]!;
+/** The first `language` block of docs/notebook.md that contains `marker`. */
+function codeBlock(language: string, marker = ''): string {
+  const blocks = [...notebook.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]!);
+  const block = blocks.find((source) => source.includes(marker));
+  assert.ok(block, `docs/notebook.md has no ${language} block with ${JSON.stringify(marker)}`);
+  return block;
+}
+
+/** The Python config literal `config = {...}` of an example, checked valid once its comments go. */
+function checkDocumentedPythonConfig(python: string): void {
+  const documented = /config = (\{[\s\S]*?\n\})/.exec(python);
+  assert.ok(documented, 'the Python example defines `config`');
+  parseSweepConfig(JSON.parse(documented[1]!.replace(/#.*$/gm, '').replace(/,(\s*[}\]])/g, '$1')));
 }
 
 /** `source` with `pattern` replaced, failing when the docs changed so that it no longer occurs. */
@@ -62,12 +72,27 @@ function run(command: string, args: string[], input?: string): Promise<{ code: n
   });
 }
 
+test('the Python client example launches, waits on events, tabulates the front, retrains and cancels', { timeout: 300_000 }, async () => {
+  let python = codeBlock('python', 'import morphsweep');
+  checkDocumentedPythonConfig(python);
+  python = replaceOnce(python, /^sweep = client\.create_sweep\(config\)/m, `config = ${JSON.stringify(TINY_CONFIG)}\n$&`);
+
+  const { code, output } = await run(PYTHON, ['-'], python);
+  assert.equal(code, 0, output);
+  assert.match(output, /completed total=(\d+) pending=0 running=0 completed=\1 failed=0 cancelled=0\n/);
+  assert.match(output, /^SeedNetwork\(flops=[\d.e+]+, model_size=[\d.e+]+, latency_ns=[\d.e+]+, accuracy=None, widths=\{'conv1': \d+/m);
+  // pandas may elide middle columns on a narrow terminal.
+  assert.match(output, /run_id\s+strength\s+.*accuracy\n0\s+sw-/);
+  assert.match(output, /name\s+kind\s+alive\s+seed\s+fixed\n0\s+conv1\s+conv/);
+  assert.match(output, /^completed flops=[\d.e+]+ model_size=[\d.e+]+ latency_ns=[\d.e+]+ [\d.]+ [\d.]+$/m);
+  assert.match(output, /^\['sw-[0-9a-f]+'/m);
+  assert.match(output, /^already finished$/m);
+});
+
 test('the Python example (requests + pandas) launches, polls, tabulates the front and retrains', { timeout: 300_000 }, async () => {
-  let python = codeBlock('python');
+  let python = codeBlock('python', 'import requests');
   // The documented config, as JSON once its comments and trailing commas go, is a valid sweep.
-  const documented = /config = (\{[\s\S]*?\n\})/.exec(python);
-  assert.ok(documented, 'the Python example defines `config`');
-  parseSweepConfig(JSON.parse(documented[1]!.replace(/#.*$/gm, '').replace(/,(\s*[}\]])/g, '$1')));
+  checkDocumentedPythonConfig(python);
   python = replaceOnce(python, /^sweep_id = /m, `config = ${JSON.stringify(TINY_CONFIG)}\nsweep_id = `);
   python = python.replaceAll('time.sleep(10)', 'time.sleep(0.2)');
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedNetwork, loadSweepDataset } from '../../activities/networks.ts';
+import { buildSweepNetwork, loadSweepDataset } from '../../activities/networks.ts';
 import { gatesOf } from '../../src/morphnet/index.ts';
 import { InvalidSweepConfigError, parseSweepConfig } from '../../src/sweep/config.ts';
 import { findNoiseSeededLayers, seedNoiseForStep } from '../../src/train/noise-seed.ts';
@@ -102,7 +102,7 @@ test('the same config sweeps to the same points: every run reproduces bit for bi
   // loop seeds it, samples channels off whose gates (all at log-odds 2.5, P(on) = 0.92) say on,
   // and samples differently at step 2. Without noise every channel would be on at every step.
   const parsed = parseSweepConfig(config('noise'));
-  const network = buildSeedNetwork(parsed, await loadSweepDataset(parsed), 0);
+  const { model: network } = await buildSweepNetwork(env.database.prisma, parsed, await loadSweepDataset(parsed), 0);
   try {
     const noiseLayers = findNoiseSeededLayers(network);
     const gates = gatesOf(network);

@@ -166,6 +166,8 @@ export function useSweepTestEnvironment(purpose: string): SweepTestEnvironment {
 export interface AppWithWorker {
   database: TestDatabase;
   app: RunningWebApp;
+  /** The queue the app sends sweeps to and the worker polls (for CLI calls against the same worker). */
+  taskQueue: string;
   /** Stops the worker and the app, then drops the database. */
   stop(): Promise<void>;
 }
@@ -198,5 +200,5 @@ export async function startAppWithWorker(
     await stop();
     throw app.status === 'rejected' ? app.reason : (worker as PromiseRejectedResult).reason;
   }
-  return { database, app: app.value, stop };
+  return { database, app: app.value, taskQueue, stop };
 }

@@ -135,7 +135,7 @@ describe('bad specs and options', () => {
     });
 
   test('an unknown spec lists the supported ones', async () => {
-    await rejectsWith(loadDataset('imagenet'), /unknown dataset spec "imagenet"\. Supported specs:\n.*fashion-mnist.*\n.*mnist-idx:<dir>.*\n.*cifar10-bin:<dir>.*\n.*synthetic/);
+    await rejectsWith(loadDataset('imagenet'), /unknown dataset spec "imagenet"\. Supported specs:\n.*fashion-mnist.*\n.*mnist-idx:<dir>.*\n.*cifar10-bin:<dir>.*\n.*npz:<file\.npz>.*\n.*synthetic/);
   });
 
   test('describeDatasetSpecs names every kind', () => {

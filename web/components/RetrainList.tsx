@@ -1,5 +1,6 @@
 import type { CostAxis, Retrain } from '../hooks/dashboard-types.ts';
 import { costOnAxis, formatAccuracy, formatCost } from './format.ts';
+import { RetrainedModelDownload } from './RetrainedModelDownload.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { StepProgress } from './StepProgress.tsx';
 
@@ -18,6 +19,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
             <th scope="col">Progress</th>
             <th scope="col">Cost</th>
             <th scope="col">Accuracy (val / test)</th>
+            <th scope="col">Model</th>
           </tr>
         </thead>
         <tbody>
@@ -44,6 +46,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
                 <td className="num">
                   {formatAccuracy(retrain.valAccuracy)} / {formatAccuracy(retrain.testAccuracy)}
                 </td>
+                <td>{retrain.status === 'completed' ? <RetrainedModelDownload retrainId={retrain.id} /> : '–'}</td>
               </tr>
             );
           })}

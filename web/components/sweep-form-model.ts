@@ -3,6 +3,7 @@ import {
   parseSweepConfig,
   type ConfigProblem,
   type RegularizerAlgorithm,
+  type SeedNetworkConfig,
   type SweepConfigInput,
 } from '../../src/sweep/config.ts';
 
@@ -96,7 +97,7 @@ export function formToConfig(values: SweepFormValues): SweepConfigInput {
       .filter((tag) => tag !== ''),
     dataset: values.dataset.trim(),
     network: {
-      name: values.networkName as SweepConfigInput['network']['name'],
+      name: values.networkName as SeedNetworkConfig['name'],
       widthMultiplier: optionalNumber(values.networkWidthMultiplier),
     },
     regularizer: {

@@ -4,6 +4,7 @@ import { getSweep, listSweeps } from '../../db/repositories/sweeps.ts';
 import { costColumnOf } from '../../sweep/orchestration.ts';
 import type { CostKind } from '../../sweep/config.ts';
 import { cancelSweep, querySweepProgress, startSweep } from '../../temporal/sweeps.ts';
+import { resolveConfigPaths } from '../config-files.ts';
 import { UsageError } from '../errors.ts';
 import { createOutput, formatNumber, formatTable } from '../output.ts';
 import { createProgressView } from '../progress-view.ts';
@@ -14,10 +15,12 @@ import { waitWithProgress } from '../wait.ts';
 
 export async function createSweepAction(options: { config: string; idempotencyKey?: string; wait?: boolean; json?: boolean }, setExitCode: (code: number) => void): Promise<void> {
   const output = createOutput(Boolean(options.json));
-  const config = await readConfigFile(options.config);
+  const rawConfig = await readConfigFile(options.config);
   const services = await openServices();
   try {
-    const { sweepId, created } = await startSweep(services.deps, config, { idempotencyKey: options.idempotencyKey });
+    const config = await resolveConfigPaths(rawConfig, options.config, services.deps.prisma, (line) => output.info(line));
+    const { sweepId, created, warnings } = await startSweep(services.deps, config, { idempotencyKey: options.idempotencyKey });
+    for (const warning of warnings ?? []) output.info(`warning: ${warning}`);
     if (!options.wait) {
       output.result({ sweepId, created }, () => `${created ? 'started' : 'already exists:'} sweep ${sweepId}`);
       return;

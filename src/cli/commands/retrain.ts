@@ -9,6 +9,7 @@ export function registerRetrainCommand(program: Command): void {
     .option('--target-cost <c>', "use the widest multiplier whose cost (sweep's axis) is at most c", (value) => positiveNumber('--target-cost', value))
     .option('--idempotency-key <key>', 'a rerun with the same key returns the first retrain instead of training again (default: one per invocation, reused by its retries)')
     .option('--wait', 'wait for the result')
+    .option('--out <dir>', 'when it finishes, write the retrained network there as a TF.js Layers model (model.json + weights.bin); implies --wait')
     .option('--json', 'machine-readable output')
     .action(async (runId: string, options) => (await import('../actions/retrain.ts')).retrainAction(runId, options));
 }

@@ -10,7 +10,7 @@ export function registerSweepCommands(program: Command, setExitCode: (code: numb
   sweep
     .command('create')
     .description('validate a sweep config (JSON) and start it')
-    .requiredOption('--config <file>', 'sweep config JSON (see src/sweep/config.ts)')
+    .requiredOption('--config <file>', 'sweep config JSON (see src/sweep/config.ts); network.model and npz: paths in it are relative to the file')
     .option('--idempotency-key <key>', 'the same key always names the same sweep: a retried create starts nothing twice')
     .option('--wait', 'wait for the sweep to finish, showing live progress')
     .option('--json', 'machine-readable output')

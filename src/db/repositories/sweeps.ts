@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Sweep } from '../client.ts';
-import type { SweepConfig } from '../../sweep/config.ts';
+import { isUserNetwork, type SweepConfig } from '../../sweep/config.ts';
 import type { SeedCost } from '../../sweep/orchestration.ts';
 
 /** Write side of the Sweep table; the workflow's bookkeeping activities and startSweep call these. */
@@ -34,6 +34,7 @@ export async function insertSweepOnce(
         config: sweep.config as unknown as Prisma.InputJsonValue,
         costAxis: sweep.config.regularizer.cost,
         idempotencyKey: sweep.idempotencyKey ?? null,
+        userModelId: isUserNetwork(sweep.config.network) ? sweep.config.network.model : null,
       },
     });
     return { sweep: created, created: true };

@@ -28,8 +28,13 @@ export function validationFailed(where: 'body' | 'query', problems: FieldProblem
   );
 }
 
-export function notFound(kind: 'sweep' | 'run' | 'retrain', id: string): ApiError {
-  const listHint = kind === 'sweep' ? 'list sweeps with GET /api/sweeps' : `find ${kind} ids on their sweep's page`;
+export function notFound(kind: 'sweep' | 'run' | 'retrain' | 'model', id: string): ApiError {
+  const listHint =
+    kind === 'sweep'
+      ? 'list sweeps with GET /api/sweeps'
+      : kind === 'model'
+        ? 'store it first with POST /api/models, which answers with its id'
+        : `find ${kind} ids on their sweep's page`;
   return new ApiError(404, `${kind}_not_found`, `no ${kind} with id "${id}"; ${listHint}`);
 }
 

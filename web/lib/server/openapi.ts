@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as wire from '../../../src/client/wire.ts';
+import * as wireModels from '../../../src/client/wire-models.ts';
 import { SweepConfigSchema } from '../../../src/sweep/config.ts';
 
 /**
@@ -38,6 +39,10 @@ for (const [id, schema] of Object.entries({
   RunEvent: wire.RunEventSchema,
   SessionRequest: wire.SessionRequestSchema,
   Health: wire.HealthSchema,
+  UploadModelRequest: wireModels.UploadModelRequestSchema,
+  ModelProblem: wireModels.ModelProblemSchema,
+  UserModelSummary: wireModels.UserModelSummarySchema,
+  UserModel: wireModels.UserModelSchema,
 })) {
   register(schema, id);
 }
@@ -119,6 +124,7 @@ function buildOpenApiDocument(): object {
     SweepConfig: inputSchemas.SweepConfig,
     RetrainRequest: inputSchemas.RetrainRequest,
     SessionRequest: inputSchemas.SessionRequest,
+    UploadModelRequest: inputSchemas.UploadModelRequest,
   };
   return {
     openapi: '3.1.0',
@@ -273,6 +279,62 @@ function buildOpenApiDocument(): object {
           summary: 'Status and result of a retrain',
           parameters: [idParameter('retrain')],
           responses: { '200': json('Retrain', 'the retrain'), ...errors([404, 'no such retrain']) },
+        },
+      },
+      '/api/models': {
+        post: {
+          operationId: 'uploadModel',
+          summary: "Store a user's network (TF.js Layers model.json, weights optional) for sweeps to name",
+          description:
+            'The model is checked before anything is stored: every layer class must be one MorphNet crawls (custom and Lambda ' +
+            'classes are refused, never deserialized), the network must hold something prunable and stay under the size limit. ' +
+            'It is stored once under "sha256:<hex>" of its topology, weight specs and weights; a sweep names it as ' +
+            '{"network": {"model": "<modelId>"}} and is checked against its dataset and regularizer when it is created. ' +
+            'Bodies may be up to ~44 MiB (32 MiB of model, base64).',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UploadModelRequest') } } },
+          responses: {
+            '201': json('UserModel', 'stored'),
+            '200': json('UserModel', 'the same content was stored before'),
+            ...errors(
+              [400, 'body is not JSON'],
+              [413, 'body over the size limit'],
+              [415, 'body not declared application/json'],
+              [422, 'validation_failed (the envelope) or invalid_model: details.problems lists every ModelProblem (layer, className, message)'],
+            ),
+          },
+        },
+      },
+      '/api/models/{id}': {
+        get: {
+          operationId: 'getModel',
+          summary: 'A stored model: its summary (layers, parameters, prunable layers)',
+          parameters: [idParameter('model ("sha256:<hex>")')],
+          responses: { '200': json('UserModel', 'the model'), ...errors([404, 'no such model']) },
+        },
+      },
+      '/api/retrains/{id}/model.json': {
+        get: {
+          operationId: 'getRetrainedModel',
+          summary: 'The retrained network as a TF.js Layers model.json (weights in weights.bin beside it)',
+          description:
+            'tf.loadLayersModel("<server>/api/retrains/{id}/model.json", {requestInit: {headers: {Authorization: "Bearer <token>"}}}) ' +
+            'loads it with its weights; tensorflowjs_converter --input_format tfjs_layers_model --output_format keras turns the two files into Keras.',
+          parameters: [idParameter('retrain')],
+          responses: {
+            '200': { description: 'model.json', content: { 'application/json': { schema: { type: 'object' } } } },
+            ...errors([404, 'no such retrain'], [409, 'the retrain has not completed (model_not_ready)']),
+          },
+        },
+      },
+      '/api/retrains/{id}/weights.bin': {
+        get: {
+          operationId: 'getRetrainedWeights',
+          summary: "The retrained network's weights, the one file its model.json's weightsManifest names",
+          parameters: [idParameter('retrain')],
+          responses: {
+            '200': { description: 'float32 weights in manifest order', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+            ...errors([404, 'no such retrain'], [409, 'the retrain has not completed (model_not_ready)']),
+          },
         },
       },
       '/api/session': {

@@ -41,8 +41,8 @@ async function readLimitedBytes(request: Request, limitBytes: number): Promise<U
  * The request's JSON body, or an ApiError: 415 when it is not declared JSON, 413 over the size limit,
  * 400 when it does not parse. An empty body reads as `emptyValue` where the endpoint allows one.
  */
-export async function readJsonBody(request: Request, options: { emptyValue?: unknown } = {}): Promise<unknown> {
-  const limitBytes = maxBodyBytes();
+export async function readJsonBody(request: Request, options: { emptyValue?: unknown; limitBytes?: number } = {}): Promise<unknown> {
+  const limitBytes = options.limitBytes ?? maxBodyBytes();
   const bytes = await readLimitedBytes(request, limitBytes);
   if (bytes.byteLength === 0 && options.emptyValue !== undefined) return options.emptyValue;
   const contentType = request.headers.get('content-type') ?? '';

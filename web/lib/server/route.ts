@@ -6,6 +6,8 @@ import { InvalidCursorError } from '../../../src/db/repositories/queries.ts';
 import { RunNotFoundError } from '../../../src/db/repositories/runs.ts';
 import { SweepNotFoundError } from '../../../src/db/repositories/sweeps.ts';
 import { RetrainNotFoundError } from '../../../src/db/repositories/retrains.ts';
+import { UserModelNotFoundError } from '../../../src/db/repositories/user-models.ts';
+import { InvalidUserModelError } from '../../../src/models/user-model-json.ts';
 import { TemporalConfigError, TemporalUnreachableError } from '../../../src/temporal/connection.ts';
 import { IdempotencyKeyReusedError, InvalidRetrainRequestError, WorkflowNotStartedError } from '../../../src/temporal/sweeps.ts';
 import { authenticate } from './auth.ts';
@@ -32,6 +34,10 @@ function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof SweepNotFoundError) return notFound('sweep', error.sweepId);
   if (error instanceof RunNotFoundError) return notFound('run', error.runId);
   if (error instanceof RetrainNotFoundError) return notFound('retrain', error.retrainId);
+  if (error instanceof UserModelNotFoundError) return notFound('model', error.modelId);
+  if (error instanceof InvalidUserModelError) {
+    return new ApiError(422, 'invalid_model', error.message.replace(/\s*\n\s*/g, ' '), { problems: error.problems });
+  }
   if (error instanceof InvalidRetrainRequestError) return new ApiError(409, 'retrain_rejected', error.message);
   if (error instanceof IdempotencyKeyReusedError) {
     return new ApiError(409, 'idempotency_key_reused', error.message, error.kind === 'sweep' ? { sweepId: error.existingId } : { retrainId: error.existingId });

@@ -25,6 +25,6 @@ export const POST = apiRoute(async (request) => {
   const config = parseSweepConfig(await readJsonBody(request));
   // A retry with the same key and body answers with the sweep it made (starting it if an earlier
   // try could not); the same key with another body is a 409, also when the two requests race.
-  const { sweepId, created } = await startSweep(await getSweepDeps(), config, { idempotencyKey });
-  return jsonResponse({ sweepId, created }, created ? 201 : 200, { location: `/api/sweeps/${sweepId}` });
+  const { sweepId, created, warnings } = await startSweep(await getSweepDeps(), config, { idempotencyKey });
+  return jsonResponse({ sweepId, created, ...(warnings ? { warnings } : {}) }, created ? 201 : 200, { location: `/api/sweeps/${sweepId}` });
 });

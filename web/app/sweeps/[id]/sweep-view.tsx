@@ -94,7 +94,7 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const detail = sweep.data;
   const config = detail.config as {
     dataset?: string;
-    network?: { name?: string };
+    network?: { name?: string; model?: string };
     regularizer?: { algorithm?: string; cost?: string; hardware?: string };
   };
 
@@ -132,7 +132,7 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
         </div>
         <div>
           <dt>Seed network</dt>
-          <dd>{config.network?.name}</dd>
+          <dd>{config.network?.model ? <span title={config.network.model}>your model {config.network.model.slice(0, 19)}…</span> : config.network?.name}</dd>
         </div>
         <div>
           <dt>Dataset</dt>

@@ -1,0 +1,35 @@
+"""Python client of the MorphSweep HTTP API.
+
+    import morphsweep
+    client = morphsweep.Client()                 # MORPHSWEEP_URL, MORPHSWEEP_TOKEN
+    sweep = client.create_sweep(config)
+    sweep.wait()                                 # live progress per run
+    front = sweep.front(cost="flops")            # pandas DataFrame
+    retrain = client.run(front.run_id[0]).retrain(width_multiplier=1.5)
+    retrain.wait()
+
+Request and answer models (pydantic, generated from /api/openapi.json) are in morphsweep.models.
+"""
+
+from . import models
+from ._events import ReconnectPolicy, SweepEvent
+from ._transport import RetryPolicy
+from ._version import __version__
+from .client import Client
+from .errors import MorphSweepError
+from .run import Retrain, Run
+from .sweep import SeedNetwork, Sweep
+
+__all__ = [
+    "Client",
+    "MorphSweepError",
+    "ReconnectPolicy",
+    "Retrain",
+    "RetryPolicy",
+    "Run",
+    "SeedNetwork",
+    "Sweep",
+    "SweepEvent",
+    "__version__",
+    "models",
+]

@@ -100,7 +100,7 @@ export function largestWidthMultiplierUnderCost(
     let low = tolerance;
     if (costAt(low) > targetCost) {
       throw new StructureError(
-        `no width multiplier reaches cost ${targetCost}: even the narrowest rebuild costs ${costAt(low)}; raise the target`,
+        `no width multiplier reaches ${costInWords(targetCost, options.cost)}: even the narrowest rebuild (one channel per layer) costs ${costInWords(costAt(low), options.cost)}; raise the target`,
       );
     }
     let high = maxMultiplier;
@@ -114,4 +114,11 @@ export function largestWidthMultiplierUnderCost(
   } finally {
     if (typeof seed === 'function') seedModel.dispose();
   }
+}
+
+/** "18,542 FLOPs", "1.25 ms": a cost as people read it, in the message a user sees. */
+function costInWords(cost: number, kind: CostOptions['cost']): string {
+  if (kind === 'latency') return `${Number((cost / 1e6).toPrecision(3))} ms`;
+  const count = cost >= 1 ? Math.round(cost).toLocaleString('en') : String(Number(cost.toPrecision(3)));
+  return `${count} ${kind === 'flops' ? 'FLOPs' : 'weights'}`;
 }

@@ -22,6 +22,8 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   assert.equal(sweep.status, 'completed');
   const seedCost = sweep.seedCost as { flops: number; modelSize: number; latencyNs: number };
   for (const axis of ['flops', 'modelSize', 'latencyNs'] as const) assert.ok(seedCost[axis] > 0, `seed ${axis}`);
+  // The front's reference: the unpruned seed trained once on the same recipe, measured on validation.
+  assert.ok(sweep.seedAccuracy !== null && sweep.seedAccuracy >= 0 && sweep.seedAccuracy <= 1, `seed accuracy ${sweep.seedAccuracy}`);
 
   const runs = await env.database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
   assert.equal(runs.length, 6);

@@ -6,6 +6,7 @@ import type {
   Front,
   ProgressEvent,
   Retrain,
+  WorkerStatus,
   RetrainRequest,
   RunDetail,
   RunEvent,
@@ -178,6 +179,11 @@ export class MorphSweepClient {
 
   getRetrain(retrainId: string): Promise<Retrain> {
     return this.request('GET', `/api/retrains/${encodeURIComponent(retrainId)}`);
+  }
+
+  /** Which workers poll the deployment's task queues; `ready` false means queued work waits for a worker. */
+  describeWorkers(): Promise<WorkerStatus> {
+    return this.request('GET', '/api/workers');
   }
 
   /** Progress events of a sweep until it finishes (the `end` event) or `signal` aborts. */

@@ -38,6 +38,7 @@ for (const [id, schema] of Object.entries({
   RunEvent: wire.RunEventSchema,
   SessionRequest: wire.SessionRequestSchema,
   Health: wire.HealthSchema,
+  WorkerStatus: wire.WorkerStatusSchema,
 })) {
   register(schema, id);
 }
@@ -284,6 +285,13 @@ function buildOpenApiDocument(): object {
           summary: 'Clear the session cookie',
           security: [],
           responses: { '204': { description: 'signed out' } },
+        },
+      },
+      '/api/workers': {
+        get: {
+          operationId: 'describeWorkers',
+          summary: "Workers polling this deployment's task queues (Temporal DescribeTaskQueue), to tell queued work that no worker will pick up",
+          responses: { '200': json('WorkerStatus', 'the pollers of each task queue'), ...errors([503, 'Temporal is unreachable']) },
         },
       },
       '/api/health': {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEVICE_NAMES } from '../morphnet/devices.ts';
 import { COST_KINDS, REGULARIZER_ALGORITHMS, type CostKind, type RegularizerAlgorithm } from '../morphnet/kinds.ts';
 import { strengthGridSize } from '../morphnet/strengths.ts';
+import { humanIssueMessage } from './human-issues.ts';
 import { OPTIMIZERS, type OptimizerName } from '../train/optimizer-names.ts';
 
 /**
@@ -152,8 +153,8 @@ function crossFieldProblems(input: unknown): ConfigProblem[] {
   return problems;
 }
 
-/** Grid points a raw config asks for, when it can be told before measuring the seed network. */
-function plannedRunCount(input: Record<string, unknown>): number | undefined {
+/** Grid points a raw config asks for, when it can be told before measuring the seed network (the form's preview too). */
+export function plannedRunCount(input: Record<string, unknown>): number | undefined {
   const thresholds = Array.isArray(input.thresholds) ? input.thresholds.length : undefined;
   const seeds = input.seeds === undefined ? 1 : Array.isArray(input.seeds) ? input.seeds.length : undefined;
   const strengths = input.strengths;
@@ -198,7 +199,7 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 
 /** Validate untrusted input; every problem is listed at once, never only the first. */
 export function parseSweepConfig(input: unknown): SweepConfig {
-  const result = SweepConfigBaseSchema.safeParse(input);
+  const result = SweepConfigBaseSchema.safeParse(input, { error: humanIssueMessage });
   const problems: ConfigProblem[] = result.success
     ? []
     : result.error.issues.map((issue) => ({

@@ -5,7 +5,8 @@ import type { PrismaClient } from '../db/client.ts';
 import { getRun } from '../db/repositories/runs.ts';
 import { getSweep, insertSweepOnce } from '../db/repositories/sweeps.ts';
 import { failRetrain, insertRetrain } from '../db/repositories/retrains.ts';
-import { parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
+import { datasetSpecProblem } from '../data/spec.ts';
+import { InvalidSweepConfigError, parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
 import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery } from '../../workflows/definitions.ts';
@@ -50,6 +51,9 @@ export async function startSweep(
   opts: { idempotencyKey?: string } = {},
 ): Promise<{ sweepId: string; created: boolean }> {
   const parsed = parseSweepConfig(config);
+  // Before the sweep exists: a mistyped dataset path is the user's to fix, not a failed sweep.
+  const datasetProblem = await datasetSpecProblem(parsed.dataset);
+  if (datasetProblem) throw new InvalidSweepConfigError([{ path: 'dataset', message: datasetProblem, value: parsed.dataset }]);
   const { sweep, created } = await insertSweepOnce(deps.prisma, { id: sweepIdFor(opts.idempotencyKey), config: parsed, idempotencyKey: opts.idempotencyKey });
   if (created || sweep.status === 'queued') {
     await startSweepWorkflow(deps, sweep.id, sweep.config as unknown as SweepConfig);

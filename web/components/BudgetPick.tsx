@@ -4,8 +4,8 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
 import { parseBudget, recommendedPick } from './decision-points.ts';
-import { COST_AXIS_LABELS, formatAccuracy, formatAccuracyChange, formatCost, formatShare, runLabel } from './format.ts';
-import { retrainedScalingOf, type ChartPoint } from './GraphParetoFront.tsx';
+import { COST_AXIS_LABELS, formatAccuracy, formatAccuracyChange, formatCost, formatShare, runLabel, retrainScaling } from './format.ts';
+import type { ChartPoint } from './GraphParetoFront.tsx';
 
 /** The sweep's training recipe, for what a retrain costs. */
 export interface RecipeLength {
@@ -98,7 +98,7 @@ function PickAnswer(props: { pick: ChartPoint; budget: number; costAxis: CostAxi
     return (
       <p data-pick={pick.key}>
         <strong>Retrained structure of run </strong>
-        <Link href={`/runs/${encodeURIComponent(pick.point.runId)}`}>{pick.point.runId}</Link> ({retrainedScalingOf(pick.point, costAxis)}): {cost},{' '}
+        <Link href={`/runs/${encodeURIComponent(pick.point.runId)}`}>{pick.point.runId}</Link> ({retrainScaling(pick.point, costAxis)}): {cost},{' '}
         {formatAccuracy(pick.accuracy)} validation accuracy{against}. It is already trained from scratch: nothing more to train.
       </p>
     );

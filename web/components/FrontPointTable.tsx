@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { memo, useMemo, useState } from 'react';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
-import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength } from './format.ts';
-import { retrainedScalingOf, type ChartPoint } from './GraphParetoFront.tsx';
+import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength, retrainScaling } from './format.ts';
+import type { ChartPoint } from './GraphParetoFront.tsx';
 
 /** One row: a structure-learning run, a retrain of one, or the seed network. */
 export type TablePoint = ChartPoint;
@@ -128,7 +128,7 @@ export const FrontPointTable = memo(function FrontPointTable(props: {
                   {point.kind === 'run' ? (
                     <span className="kind-tag">structure learning</span>
                   ) : point.kind === 'retrain' ? (
-                    <span className="kind-tag retrain">retrained, {retrainedScalingOf(point.point, costAxis)}</span>
+                    <span className="kind-tag retrain">retrained, {retrainScaling(point.point, costAxis)}</span>
                   ) : (
                     <span className="kind-tag seed">unpruned</span>
                   )}

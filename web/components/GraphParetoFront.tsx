@@ -5,7 +5,7 @@ import type { CostAxis, Front } from '../hooks/dashboard-types.ts';
 import { accuracyScale, costScale, type PlotBox } from './chart-axes.ts';
 import { candidatesOf, frontKeys, type Candidate } from './decision-points.ts';
 import { DOMINATED_GRID, sampleDominated, type DominatedSample } from './dominated-sample.ts';
-import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatCostTick, formatMultiplier, runLabel } from './format.ts';
+import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatCostTick, runLabel } from './format.ts';
 import { PointSymbol, THRESHOLD_SHAPES, type MarkerShape } from './PointSymbol.tsx';
 import type { StrengthColorScale } from './strength-colors.ts';
 
@@ -365,10 +365,4 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
       )}
     </>
   );
-}
-
-/** How a retrained point was scaled, in a few words (details panel, table). */
-export function retrainedScalingOf(point: Extract<ChartPoint, { kind: 'retrain' }>['point'], costAxis: CostAxis): string {
-  if (point.targetCost !== null) return `to ${formatCost(point.targetCost, costAxis)}${point.widthMultiplier !== null ? ` (width ${formatMultiplier(point.widthMultiplier)})` : ''}`;
-  return point.widthMultiplier !== null && point.widthMultiplier !== 1 ? `width ${formatMultiplier(point.widthMultiplier)}` : 'as learned';
 }

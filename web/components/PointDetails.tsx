@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
-import { formatAccuracy, formatCost, formatStrength } from './format.ts';
-import { retrainedScalingOf, type ChartPoint } from './GraphParetoFront.tsx';
+import { formatAccuracy, formatCost, formatStrength, retrainScaling } from './format.ts';
+import type { ChartPoint } from './GraphParetoFront.tsx';
 import { RunWidthSummary } from './RunWidthSummary.tsx';
 
 /** Details of the hovered or focused marker; a live region so screen readers hear it too. */
@@ -43,7 +43,7 @@ export function PointDetails({ point, costAxis }: { point: ChartPoint | null; co
               </>
             )}
             <dt>Scaling</dt>
-            <dd>{retrainedScalingOf(point.point, costAxis)}</dd>
+            <dd>{retrainScaling(point.point, costAxis)}</dd>
             <dt>Cost</dt>
             <dd>{formatCost(point.cost, costAxis)}</dd>
             <dt>Accuracy</dt>

@@ -275,7 +275,8 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
     let best: Placed | null = null;
     let bestDistance = HOVER_RADIUS_PX ** 2;
     for (const marker of layout.placed) {
-      const distance = (marker.cx - px) ** 2 + (marker.cy - py) ** 2;
+      // A run under the seed's ring wins a tie: the seed opens nothing.
+      const distance = (marker.cx - px) ** 2 + (marker.cy - py) ** 2 + (marker.point.kind === 'seed' ? 1 : 0);
       if (distance <= bestDistance) {
         best = marker;
         bestDistance = distance;

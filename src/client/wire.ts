@@ -225,6 +225,7 @@ export const RunDetailSchema = z
     startedAt: nullableIsoTime,
     finishedAt: nullableIsoTime,
     curve: z.array(CurvePointSchema).describe('by ascending step'),
+    narrowestCost: CostsSchema.nullable().describe('costs of the structure rebuilt with every layer at about one channel: the lowest target cost a retrain can meet'),
     layers: z
       .array(LayerWidthSchema)
       .nullable()

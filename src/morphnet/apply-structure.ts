@@ -69,6 +69,9 @@ export function applyStructure(
   }, `${seedModel.name}_morphed`);
 }
 
+/** The smallest width multiplier the target-cost search tries: every layer keeps about one channel. */
+export const NARROWEST_WIDTH_MULTIPLIER = 1e-3;
+
 export interface WidthSearchOptions extends CostOptions {
   targetCost: number;
   /** Largest multiplier considered. Default 8. */
@@ -87,7 +90,7 @@ export function largestWidthMultiplierUnderCost(
   options: WidthSearchOptions,
 ): number {
   const seedModel = typeof seed === 'function' ? seed() : seed;
-  const { targetCost, maxMultiplier = 8, tolerance = 1e-3 } = options;
+  const { targetCost, maxMultiplier = 8, tolerance = NARROWEST_WIDTH_MULTIPLIER } = options;
   const costAt = (widthMultiplier: number): number => {
     const model = applyStructure(seedModel, structure, { widthMultiplier });
     try {

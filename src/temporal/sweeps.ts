@@ -149,6 +149,12 @@ export async function startRetrain(
   }
   const sweep = await getSweep(deps.prisma, run.sweepId);
   const config = sweep.config as unknown as SweepConfig;
+  const narrowest = narrowestOnAxis(run.narrowestCost, sweep.costAxis);
+  if (targetCost !== undefined && narrowest !== null && targetCost < narrowest) {
+    throw new InvalidRetrainRequestError(
+      `a target of ${Number(targetCost.toPrecision(3)).toLocaleString('en')} ${COST_UNITS[sweep.costAxis] ?? sweep.costAxis} cannot be met: even the narrowest rebuild of run ${runId}'s structure (about one channel per layer) costs ${Math.round(narrowest).toLocaleString('en')} ${COST_UNITS[sweep.costAxis] ?? sweep.costAxis}; raise the target`,
+    );
+  }
   const retrainId = `rt-${randomBytes(8).toString('hex')}`;
   await insertRetrain(deps.prisma, { id: retrainId, runId, widthMultiplier, targetCost, costAxis: sweep.costAxis, totalSteps: config.training.steps ?? 0 });
   try {
@@ -168,4 +174,12 @@ export async function startRetrain(
 
 export async function waitForRetrain(deps: Pick<SweepDeps, 'client'>, retrainId: string): Promise<RetrainResult> {
   return deps.client.workflow.getHandle(retrainId).result();
+}
+
+const COST_UNITS: Record<string, string> = { flops: 'FLOPs', 'model-size': 'weights', latency: 'ns of latency' };
+
+function narrowestOnAxis(stored: unknown, axis: string): number | null {
+  const costs = stored as { flops?: number; modelSize?: number; latencyNs?: number } | null;
+  const value = axis === 'flops' ? costs?.flops : axis === 'model-size' ? costs?.modelSize : costs?.latencyNs;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

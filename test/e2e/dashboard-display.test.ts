@@ -129,14 +129,14 @@ test('the sweep page draws every point, the seed and the retrain, with the front
   assert.equal(await rows.count(), sweepA.runs.length + 2);
   const keyOf = (id: string) => (id === retrain.id ? `retrain:${id}` : id === seed.id ? `seed:${sweepA.id}` : `run:${id}`);
   for (const point of everything) {
-    const text = await page.locator(`[data-testid="front-table"] tr[data-point-key="${keyOf(point.id)}"]`).innerText();
+    const text = await page.locator(`[data-testid="front-table"] tr[data-row-key="${keyOf(point.id)}"]`).innerText();
     assert.match(text, expectedDominated.has(point.id) ? /dominated/ : /front/, `point ${point.id}`);
     const marker = page.locator(`[data-testid="pareto-chart"] [data-point-key="${keyOf(point.id)}"]`);
     assert.equal(await marker.getAttribute('data-on-front'), expectedDominated.has(point.id) ? 'false' : 'true', `marker ${point.id}`);
   }
   // Retrained and seed points are marked apart from structure-learning points.
-  assert.match(await page.locator(`tr[data-point-key="retrain:${retrain.id}"]`).innerText(), /retrained, width ×1\.25/);
-  assert.match(await page.locator(`tr[data-point-key="seed:${sweepA.id}"]`).innerText(), /seed network[\s\S]*unpruned/);
+  assert.match(await page.locator(`tr[data-row-key="retrain:${retrain.id}"]`).innerText(), /retrained, width ×1\.25/);
+  assert.match(await page.locator(`tr[data-row-key="seed:${sweepA.id}"]`).innerText(), /seed network[\s\S]*unpruned/);
   await browser.screenshot('sweep-front');
 });
 
@@ -181,7 +181,7 @@ test('the points table sorts by a column, and sorts back the other way', async (
   const { page } = browser;
   const accuracyHeader = page.getByRole('button', { name: /^Accuracy/ });
   await accuracyHeader.click();
-  const firstKey = () => page.locator('[data-testid="front-table"] tbody tr').first().getAttribute('data-point-key');
+  const firstKey = () => page.locator('[data-testid="front-table"] tbody tr').first().getAttribute('data-row-key');
   const sortedByAccuracy = [...sweepA.runs].sort((a, b) => a.valAccuracy - b.valAccuracy);
   assert.equal(await firstKey(), `run:${sortedByAccuracy[0].id}`);
   await accuracyHeader.click();

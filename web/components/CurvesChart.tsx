@@ -9,6 +9,7 @@ type CurveKey = 'taskLoss' | 'regLoss' | 'cost' | 'valAccuracy';
 const MARK_SAMPLES_UP_TO = 40;
 /** Exponential moving average weight for the smoothed loss line (TensorBoard's default is 0.6). */
 const SMOOTHING = 0.6;
+const SMOOTH_FROM_SAMPLES = 20;
 
 /** TensorBoard-style debiased EMA, so the first values are not pulled towards zero. */
 export function smoothed(values: number[], weight: number): number[] {
@@ -35,7 +36,8 @@ function CurvePanel(props: {
   const samples = curve.filter((point) => point[dataKey] !== null);
   const values = samples.map((point) => point[dataKey]!);
   const fixedAxis = axis?.(values);
-  const smoothValues = smooth && samples.length > 2 ? smoothed(values, SMOOTHING) : null;
+  // A few samples are read one by one; smoothing helps once there are enough to be noisy.
+  const smoothValues = smooth && samples.length >= SMOOTH_FROM_SAMPLES ? smoothed(values, SMOOTHING) : null;
   const data = samples.map((point, index) => ({ step: point.step, value: values[index], smooth: smoothValues?.[index] }));
   const marked = samples.length <= MARK_SAMPLES_UP_TO;
   return (

@@ -104,7 +104,7 @@ export const FrontPointTable = memo(function FrontPointTable(props: {
           {rows.map((point) => {
             const source = sourceOf(point);
             return (
-              <tr key={point.key} data-point-key={point.key} data-run-id={point.kind === 'run' ? point.point.runId : undefined} data-kind={point.kind}>
+              <tr key={point.key} data-row-key={point.key} data-run-id={point.kind === 'run' ? point.point.runId : undefined} data-kind={point.kind}>
                 <td>
                   {point.kind === 'run' && (
                     <input

@@ -95,8 +95,10 @@ function layoutChart(props: {
     const candidates = candidatesOf(front, label);
     const onFront = new Set(frontKeys(candidates));
     const points: ChartPoint[] = candidates.map((candidate) => ({ ...candidate, onFront: onFront.has(candidate.key) }));
-    const drawnDominated = new Set(samples[index]!.drawn.map((point) => `run:${point.runId}`));
-    return { front, color, points, drawn: points.filter((point) => point.kind !== 'run' || point.onFront || drawnDominated.has(point.key)) };
+    // Every run the sampling did not thin out is drawn: the runs' own front (also those a retrain
+    // or the seed now beats) and the sampled dominated ones.
+    const drawnRuns = new Set([...front.pareto, ...samples[index]!.drawn].map((point) => `run:${point.runId}`));
+    return { front, color, points, drawn: points.filter((point) => point.kind !== 'run' || drawnRuns.has(point.key)) };
   });
   const all = perSeries.flatMap(({ points }) => points);
   // The cost axis also covers a seed whose accuracy is not measured yet (drawn as a cost line).

@@ -17,9 +17,11 @@ type Scaling = 'as-learned' | 'width-multiplier' | 'target-cost';
 export function RetrainForm(props: {
   costAxis: CostAxis;
   learnedCost: number | null;
+  /** The lowest target a retrain of this structure can meet (every layer at about one channel). */
+  narrowestCost: number | null;
   onSubmit: (choice: RetrainChoice) => Promise<RetrainOutcome>;
 }) {
-  const { costAxis, learnedCost, onSubmit } = props;
+  const { costAxis, learnedCost, narrowestCost, onSubmit } = props;
   const [scaling, setScalingChoice] = useState<Scaling>('as-learned');
   // A problem belongs to the choice it was found in: switching choices clears it.
   const setScaling = (choice: Scaling) => {
@@ -44,6 +46,10 @@ export function RetrainForm(props: {
             ? 'Write the width multiplier as a positive number, e.g. 0.75 or 1.5.'
             : `Write the target as a positive amount of ${COST_AXIS_LABELS[costAxis]}, e.g. ${costAxis === 'latency' ? '2 ms' : '5M or 5e6'}.`,
         );
+        return;
+      }
+      if (scaling === 'target-cost' && narrowestCost !== null && value < narrowestCost) {
+        setProblem(`No width reaches ${formatCost(value, costAxis)}: even the narrowest rebuild of this structure (about one channel per layer) costs ${formatCost(narrowestCost, costAxis)}.`);
         return;
       }
       if (scaling === 'width-multiplier' && value > 8) {
@@ -98,7 +104,7 @@ export function RetrainForm(props: {
         {scaling === 'target-cost' && (
           <label className="stacked">
             Target {COST_AXIS_LABELS[costAxis]}
-            {learnedCost !== null && ` (learned: ${formatCost(learnedCost, costAxis)})`}
+            {learnedCost !== null && ` (learned: ${formatCost(learnedCost, costAxis)}${narrowestCost !== null ? `; reachable from ${formatCost(narrowestCost, costAxis)}` : ''})`}
             <input
               type="text"
               inputMode="decimal"

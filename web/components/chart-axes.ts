@@ -30,11 +30,15 @@ export function estimatedLabelWidth(label: string): number {
   return label.length * CHAR_WIDTH_PX;
 }
 
+/** More ticks than this crowd an axis even when their labels fit. */
+const MAX_TICKS = 9;
+
 /** Ticks in order of importance, kept greedily when their label box clears every kept one. */
 export function nonOverlappingTicks(candidates: Tick[], position: (value: number) => number, priority: (value: number) => number): Tick[] {
   const kept: Array<Tick & { from: number; to: number }> = [];
   const ordered = [...candidates].sort((a, b) => priority(a.value) - priority(b.value));
   for (const tick of ordered) {
+    if (kept.length >= MAX_TICKS) break;
     const centre = position(tick.value);
     const half = estimatedLabelWidth(tick.label) / 2;
     const from = centre - half - TICK_GAP_PX / 2;
@@ -44,12 +48,24 @@ export function nonOverlappingTicks(candidates: Tick[], position: (value: number
   return kept.sort((a, b) => a.value - b.value).map(({ value, label }) => ({ value, label }));
 }
 
-/** 1, 10, 100 first; then 2 and 5 times a power of ten; then the rest. */
-function logTickPriority(value: number): number {
-  const mantissa = Math.round(value / 10 ** Math.floor(Math.log10(value) + 1e-9));
-  if (mantissa === 1) return 0;
-  if (mantissa === 2 || mantissa === 5) return 1;
-  return 2;
+/**
+ * Log-axis tick candidates in tiers of roundness: powers of ten, then 2 and 5 times them, then 3,
+ * then the other digits. Kept greedily by tier, so a wide axis reads 2M 3M 5M 10M 20M and a narrow
+ * one 2M 5M 10M 20M, never 2.5M 3.5M 4.5M.
+ */
+const LOG_TIERS: number[][] = [[1], [2, 5], [3], [4, 6, 7, 8, 9]];
+
+function logTickCandidates(low: number, high: number): Array<{ value: number; tier: number }> {
+  const candidates: Array<{ value: number; tier: number }> = [];
+  for (let exponent = Math.floor(Math.log10(low)); exponent <= Math.ceil(Math.log10(high)); exponent += 1) {
+    LOG_TIERS.forEach((mantissas, tier) => {
+      for (const mantissa of mantissas) {
+        const value = Number((mantissa * 10 ** exponent).toPrecision(6));
+        if (value >= low && value <= high) candidates.push({ value, tier });
+      }
+    });
+  }
+  return candidates;
 }
 
 export interface CostScale {
@@ -64,27 +80,30 @@ export function costScale(costs: number[], options: { log: boolean; box: PlotBox
   const highest = Math.max(...usable);
   const range = [box.left + padPx, box.width - box.right - padPx];
   let x: CostScale['x'];
-  let candidates: number[];
+  let candidates: Array<{ value: number; tier: number }>;
   if (log) {
     // One distinct cost still needs a range around it: a factor of two each way.
     const [low, high] = lowest < highest ? [lowest, highest] : [lowest / 2, highest * 2];
     const margin = Math.max(1.02, (high / low) ** 0.04);
     x = scaleLog().domain([low / margin, high * margin]).range(range);
-    candidates = x.ticks(40);
-    // Under one decade d3 falls back to linear-like ticks; keep them, they are all the axis has.
-    if (candidates.length < 2) candidates = scaleLinear().domain(x.domain()).ticks(8);
+    const [domainLow, domainHigh] = x.domain() as [number, number];
+    candidates = logTickCandidates(domainLow, domainHigh);
   } else {
     const [low, high] = lowest < highest ? [lowest, highest] : [lowest * 0.5, highest * 1.5 || 1];
     const margin = (high - low) * 0.04;
     x = scaleLinear().domain([Math.max(0, low - margin), high + margin]).range(range);
-    candidates = x.ticks(Math.max(2, Math.floor((range[1] - range[0]) / 80)));
+    const [domainLow, domainHigh] = x.domain() as [number, number];
+    // Dense round ticks, every second one first: thinning never leaves an odd-looking set.
+    candidates = x
+      .ticks(Math.max(4, Math.floor((range[1]! - range[0]!) / 50)))
+      .filter((value) => value >= domainLow && value <= domainHigh)
+      .map((value, index) => ({ value, tier: index % 2 }));
   }
-  const [domainLow, domainHigh] = x.domain();
-  const inDomain = candidates.filter((value) => value >= domainLow && value <= domainHigh && (!log || value > 0));
+  const tierOf = new Map(candidates.map(({ value, tier }) => [value, tier]));
   const ticks = nonOverlappingTicks(
-    inDomain.map((value) => ({ value, label: label(value) })),
+    candidates.map(({ value }) => ({ value, label: label(value) })),
     (value) => x(value),
-    log ? logTickPriority : (value) => inDomain.indexOf(value) % 2,
+    (value) => tierOf.get(value) ?? 9,
   );
   return { x, ticks };
 }

@@ -140,14 +140,14 @@ export function CompareView({ runIds }: { runIds: string[] }) {
 
       <h2>Curves</h2>
       <div className="compare-grid">
-        <CurveOverlay runs={ready} title="Validation accuracy" value={(point) => point.valAccuracy} format={(value) => `${(value * 100).toFixed(0)}%`} />
+        <CurveOverlay runs={ready} title="Validation accuracy" value={(point) => point.valAccuracy} format={(value) => `${Number((value * 100).toFixed(1))}%`} />
         <CurveOverlay
           runs={ready}
           title={`Cost (${sweep.data?.costAxis === 'latency' ? 'latency' : sweep.data?.costAxis === 'model-size' ? 'weights' : 'FLOPs'})`}
           value={(point) => point.cost}
           format={(value) => (sweep.data?.costAxis === 'latency' ? formatCost(value, 'latency') : compactNumber(value))}
         />
-        <CurveOverlay runs={ready} title="Task loss" value={(point) => point.taskLoss} format={(value) => value.toPrecision(3)} />
+        <CurveOverlay runs={ready} title="Task loss" value={(point) => point.taskLoss} format={(value) => String(Number(value.toPrecision(3)))} />
       </div>
     </>
   );

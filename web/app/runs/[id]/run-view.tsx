@@ -109,6 +109,7 @@ export function RunView({ runId }: { runId: string }) {
           <RetrainForm
             costAxis={costAxis}
             learnedCost={learnedCost}
+            narrowestCost={detail.narrowestCost ? costOnAxis(detail.narrowestCost, costAxis) : null}
             onSubmit={async (choice) => {
               const outcome = await startRetrain(detail.id, choice);
               run.reload();

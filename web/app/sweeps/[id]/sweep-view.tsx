@@ -89,7 +89,10 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const tablePoints = useMemo(() => decisionPoints(tableSeries), [tableSeries]);
   // The budget's pick is taken in this sweep only, overlays are for comparison.
   const ownPoints = useMemo(() => decisionPoints(series.filter(({ front }) => front.sweepId === sweepId)), [series, sweepId]);
-  const pointCount = series.reduce((count, { front }) => count + front.pareto.length + front.dominated.length + front.retrained.length, 0);
+  const pointCount = series.reduce(
+    (count, { front }) => count + front.pareto.length + front.dominated.length + front.retrained.length + (front.seedNetwork?.accuracy != null ? 1 : 0),
+    0,
+  );
 
   const changeOverlay = (ids: string[]) => {
     setOverlayIds(ids);

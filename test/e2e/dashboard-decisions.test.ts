@@ -60,6 +60,8 @@ const SEED_KEY = `seed:${CLOSE_SWEEP.id}`;
 async function openCloseSweep(page: Page): Promise<void> {
   await page.goto(`/sweeps/${CLOSE_SWEEP.id}`);
   await page.locator(`[data-point-key="${SEED_KEY}"]`).waitFor();
+  // The table below the chart renders after it; once it is there the chart's width is final.
+  await page.getByTestId('front-table').locator('tbody tr').first().waitFor();
 }
 
 interface Box {
@@ -235,8 +237,14 @@ test('layout at 390, 768 and 1400 px: nothing overflows the page, labels stay in
         await page.goto(path);
         await page.locator('h1').first().waitFor();
         await page.waitForLoadState('networkidle');
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        assert.ok(overflow <= 0, `${path} at ${width}px: the page scrolls sideways by ${overflow}px`);
+        const overflow = await page.evaluate(() => {
+          const limit = document.documentElement.clientWidth;
+          // The innermost elements sticking out name the culprit.
+          const wide = [...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > limit + 0.5 && !element.closest('.table-wrap, .table-scroll'));
+          const innermost = wide.filter((element) => !wide.some((other) => other !== element && element.contains(other)));
+          return { by: document.documentElement.scrollWidth - limit, culprits: innermost.slice(0, 3).map((element) => `${element.tagName.toLowerCase()}.${element.className}: ${element.textContent?.slice(0, 40)}`) };
+        });
+        assert.ok(overflow.by <= 0, `${path} at ${width}px: the page scrolls sideways by ${overflow.by}px (${overflow.culprits.join(' | ')})`);
         // Every heading and table cell's text stays inside its own box (a long sweep name wraps).
         const spilled = await page.evaluate(() =>
           [...document.querySelectorAll('main h1, main h2, main h3, .point-details dd, .legend-item, .facts dd')]

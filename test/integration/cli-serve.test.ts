@@ -72,10 +72,11 @@ async function workers(url: string): Promise<{ ready: boolean; queues: Array<{ t
 
 test('serve prints the real settings a worker needs, and the task queues have no poller until one runs', async () => {
   const { url, stderr, taskQueue } = await serve([]);
-  const command = /\n {2}(DATABASE_URL=\S+ TEMPORAL_ADDRESS=\S+ TEMPORAL_NAMESPACE=\S+ morphsweep worker --task-queue \S+)\n/.exec(stderr())?.[1];
+  const command = /\n {2}(DATABASE_URL=.+? TEMPORAL_ADDRESS=\S+ TEMPORAL_NAMESPACE=\S+ morphsweep worker --task-queue \S+)\n/.exec(stderr())?.[1];
   assert.ok(command, stderr());
   assert.match(stderr(), /No worker runs yet/);
-  const settings = Object.fromEntries([...command.matchAll(/(\w+)=(\S+)/g)].map((match) => [match[1], match[2]]));
+  // Values as a shell reads them: single-quoted ones (the URL has a ?) lose their quotes.
+  const settings = Object.fromEntries([...command.matchAll(/(\w+)=('([^']*)'|\S+)/g)].map((match) => [match[1], match[3] ?? match[2]]));
   assert.ok(!settings.DATABASE_URL!.includes('...'), 'a real URL, not a placeholder');
   assert.equal(settings.TEMPORAL_ADDRESS, testTemporal().address);
   assert.equal(settings.TEMPORAL_NAMESPACE, testTemporal().namespace);

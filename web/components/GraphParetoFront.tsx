@@ -228,10 +228,14 @@ const FrontScatter = memo(function FrontScatter({ layout, costAxis }: { layout: 
   );
 });
 
-/** The chart's width follows its panel, so labels keep their size on a phone and ticks are laid out for it. */
-function usePanelWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+/**
+ * The chart's width follows its panel, so labels keep their size on a phone and ticks are laid out
+ * for it. Null until measured (before the first paint): drawing at a guessed width first would move
+ * every marker once the real width is known.
+ */
+function usePanelWidth(): [React.RefObject<HTMLDivElement | null>, number | null] {
   const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(760);
+  const [width, setWidth] = useState<number | null>(null);
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
@@ -250,7 +254,7 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
   const samples = useMemo(() => series.map(({ front }) => sampleDominated(front.dominated, logCost)), [series, logCost]);
   const [frameRef, width] = usePanelWidth();
   const layout = useMemo(
-    () => layoutChart({ series, samples, costAxis, logCost, width, strengthColors, thresholds }),
+    () => (width === null ? null : layoutChart({ series, samples, costAxis, logCost, width, strengthColors, thresholds })),
     [series, samples, costAxis, logCost, width, strengthColors, thresholds],
   );
   const pointsByCost = layout?.pointsByCost ?? [];
@@ -350,7 +354,9 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
           if (activeIndex < 0 && pointsByCost.length > 0) onActivate(pointsByCost[0]!);
         }}
       >
-        {layout ? (
+        {width === null ? (
+          <div style={{ height: CHART_HEIGHT.wide }} aria-hidden="true" />
+        ) : layout ? (
           <FrontScatter layout={layout} costAxis={costAxis} />
         ) : (
           <p className="muted chart-empty" data-testid="chart-empty">

@@ -120,10 +120,22 @@ test('every drawn point can be hovered: the details show that point, also where 
   assert.equal(keys.length, CLOSE_SWEEP.runs.length + 2);
   const details = page.getByTestId('point-details');
   for (const key of keys) {
-    const box = (await page.locator(`[data-point-key="${key}"]`).boundingBox())!;
+    const marker = page.locator(`[data-point-key="${key}"]`);
+    await marker.scrollIntoViewIfNeeded();
+    const box = (await marker.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const expected = key.startsWith('seed:') ? 'Seed network' : key.startsWith('retrain:') ? 'Retrained structure' : key.slice('run:'.length);
-    await details.getByText(expected, { exact: false }).first().waitFor({ timeout: 2000 });
+    await details
+      .getByText(expected, { exact: false })
+      .first()
+      .waitFor({ timeout: 2000 })
+      .catch(async (error: Error) => {
+        const state = await page.evaluate(() => ({
+          active: document.querySelector('.front-marker.active')?.getAttribute('data-point-key'),
+          details: document.querySelector('[data-testid="point-details"]')?.textContent,
+        }));
+        throw new Error(`${key} at (${box.x + box.width / 2}, ${box.y + box.height / 2}), box ${JSON.stringify(box)}: ${JSON.stringify(state)}: ${error.message}`);
+      });
     assert.ok(await page.locator(`.front-marker.active[data-point-key="${key}"]`).count(), `${key} is highlighted when hovered`);
   }
   // The two runs 1% apart in cost are not drawn on one spot (the old axis ran three decades past the data).

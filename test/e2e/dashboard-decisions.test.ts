@@ -274,7 +274,7 @@ test('layout at 390, 768 and 1400 px: nothing overflows the page, labels stay in
             assert.ok(inside(text, chart, 1), `chart text stays inside the chart at ${width}px`);
           }
         }
-        await browser.screenshot(`layout-${width}-${path.split('/')[1] || 'home'}`);
+        await browser.screenshot(`layout-${width}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 32) || 'home'}`);
       }
     }
   } finally {

@@ -212,7 +212,7 @@ test('two runs compare side by side: widths per layer, cost on every axis, curve
   for (const title of ['Validation accuracy', 'Cost (FLOPs)', 'Task loss']) {
     assert.equal(await page.getByTestId(`compare-curve-${title}`).locator('.recharts-line').count(), 2, `${title}: one line per run`);
   }
-  assert.match(await page.title(), /^Compare /);
+  await page.waitForFunction(() => document.title.startsWith('Compare '));
   await browser.screenshot('compare');
 });
 
@@ -287,17 +287,17 @@ test('a failed sweep with no points says so instead of drawing an empty chart wi
   await page.goto('/sweeps/sweep-decisions-failed');
   await page.getByTestId('chart-empty').waitFor();
   assert.equal(await page.locator('.pareto-svg').count(), 0);
-  assert.match(await page.title(), /decisions failed · sweep · MorphSweep/);
+  await page.waitForFunction(() => document.title === 'decisions failed · sweep · MorphSweep');
 });
 
 test('tab titles name the sweep or the run; runs are labelled by strength, threshold and seed', async () => {
   const { page } = browser;
   await openCloseSweep(page);
-  assert.equal(await page.title(), `${CLOSE_SWEEP.name} · sweep · MorphSweep`);
+  await page.waitForFunction((title) => document.title === title, `${CLOSE_SWEEP.name} · sweep · MorphSweep`);
   await page.goto(`/runs/${encodeURIComponent(closeRuns[0]!.id)}`);
   await page.locator('h1').waitFor();
   assert.match(await page.locator('h1').innerText(), /strength 6\.71e-9, threshold 0\.001, seed 0/);
-  assert.match(await page.title(), /^Run strength 6\.71e-9, threshold 0\.001, seed 0 · /);
+  await page.waitForFunction(() => document.title.startsWith('Run strength 6.71e-9, threshold 0.001, seed 0 · '));
 });
 
 test('unknown addresses, sweeps and runs answer a real 404 with a way back', async () => {

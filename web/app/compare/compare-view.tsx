@@ -7,6 +7,7 @@ import { compactNumber, costOnAxis, formatAccuracy, formatCost, formatShare, run
 import type { CostAxis, RunDetail } from '../../hooks/dashboard-types.ts';
 import { useRun } from '../../hooks/useRun.ts';
 import { useSweep } from '../../hooks/useSweep.ts';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 
 const RUN_COLORS = ['#1d4ed8', '#db2777', '#059669'];
 const AXES: Array<{ axis: CostAxis; label: string }> = [
@@ -22,6 +23,7 @@ export function CompareView({ runIds }: { runIds: string[] }) {
   const firstSweepId = loaded[0]?.data?.sweepId ?? null;
   const sweep = useSweep(firstSweepId);
 
+  useDocumentTitle(`Compare ${runIds.join(', ')} · MorphSweep`);
   if (runIds.length < 2) {
     return (
       <>
@@ -44,7 +46,6 @@ export function CompareView({ runIds }: { runIds: string[] }) {
 
   return (
     <>
-      <title>{`Compare ${ready.map((run) => run.id).join(', ')} · MorphSweep`}</title>
       <h1>Compare {ready.length} runs</h1>
       {sweep.data && (
         <p>

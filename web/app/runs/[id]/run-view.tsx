@@ -14,11 +14,13 @@ import { WorkerWarning } from '../../../components/WorkerWarning.tsx';
 import { startRetrain } from '../../../hooks/dashboard-actions.ts';
 import { useRun } from '../../../hooks/useRun.ts';
 import { useSweep } from '../../../hooks/useSweep.ts';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
 
 export function RunView({ runId }: { runId: string }) {
   const run = useRun(runId, { live: true });
   const sweep = useSweep(run.data?.sweepId ?? null);
 
+  useDocumentTitle(run.data && sweep.data ? `Run ${runLabel(run.data)} · ${sweep.data.name} · MorphSweep` : null);
   if (run.error) return <ApiErrorNotice error={run.error} what={`run ${runId}`} onRetry={run.reload} />;
   if (!run.data || !sweep.data) return <p className="muted">Loading run…</p>;
   const detail = run.data;
@@ -34,7 +36,6 @@ export function RunView({ runId }: { runId: string }) {
 
   return (
     <>
-      <title>{`Run ${runLabel(detail)} · ${sweep.data.name} · MorphSweep`}</title>
       <p>
         <Link href={`/sweeps/${encodeURIComponent(detail.sweepId)}`}>← {sweep.data.name}</Link>
       </p>

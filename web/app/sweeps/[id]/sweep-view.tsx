@@ -24,6 +24,7 @@ import { useSweep } from '../../../hooks/useSweep.ts';
 import { useSweepEvents } from '../../../hooks/useSweepEvents.ts';
 import { useSweepFronts } from '../../../hooks/useSweepFronts.ts';
 import { useSweeps } from '../../../hooks/useSweeps.ts';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
 
 const SWEEP_LINE_COLORS = ['#1d4ed8', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 const ACTIVE_STATUSES = new Set(['queued', 'running']);
@@ -37,6 +38,7 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const [overlayIds, setOverlayIds] = useState(initialOverlayIds);
   const [activePoint, setActivePoint] = useState<ChartPoint | null>(null);
   const [cancelProblem, setCancelProblem] = useState<string | null>(null);
+  useDocumentTitle(sweep.data ? `${sweep.data.name} · sweep · MorphSweep` : null);
   const [pickKey, setPickKey] = useState<string | null>(null);
   const [comparedRunIds, setComparedRunIds] = useState<string[]>([]);
   const toggleCompared = useCallback(
@@ -117,7 +119,6 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
 
   return (
     <>
-      <title>{`${detail.name} · sweep · MorphSweep`}</title>
       <div className="page-head">
         <h1>{detail.name}</h1>
         <div className="meta">

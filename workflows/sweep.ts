@@ -8,6 +8,7 @@ import {
   ActivityFailure,
   TemporalFailure,
   log,
+  patched,
 } from '@temporalio/workflow';
 import type { MorphSweepActivities } from '../activities/index.ts';
 import { expandGrid, type GridPoint } from '../src/sweep/grid.ts';
@@ -16,6 +17,9 @@ import { emptyRunCounts, RUN_STATES, type RunCounts, type RunProgress, type Swee
 import type { SweepWorkflowInput, SweepWorkflowResult } from '../src/sweep/orchestration.ts';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, MEASURE_ACTIVITY_OPTIONS, trainingActivityOptions } from './activity-options.ts';
 import { cancelSweepSignal, sweepProgressQuery } from './definitions.ts';
+
+/** Marks histories whose sweep trains the seed network for its reference accuracy. */
+const SEED_ACCURACY_PATCH = 'seed-accuracy';
 
 /** Keeps one execution's history well under Temporal's limits; the rest continues as new. */
 export const DEFAULT_RUNS_PER_EXECUTION = 200;
@@ -104,7 +108,9 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
     // The seed network's own accuracy (the front's reference line) trains once, in the first
     // execution, as one more job sharing the sweep's concurrency: first, so the reference is there
     // while the front fills in.
-    const jobs = [...(input.continuation ? [] : [measureSeedAccuracy]), ...batch.map((point) => () => runOne(point))];
+    // patched(): a sweep started by a worker without this job replays without it after an upgrade.
+    const measuresSeed = !input.continuation && patched(SEED_ACCURACY_PATCH);
+    const jobs = [...(measuresSeed ? [measureSeedAccuracy] : []), ...batch.map((point) => () => runOne(point))];
     await runScope.run(() => runWithConcurrency(jobs, config.concurrency, () => cancelRequested));
 
     // A cancelled workflow (client-side cancel) stops like a cancel signal: finished results stay.

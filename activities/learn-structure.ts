@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { cancelRun, completeRun, failRun, getRun, markRunStarted, recordRunStep } from '../src/db/repositories/runs.ts';
-import { applyStructure, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
+import { applyStructure, NARROWEST_WIDTH_MULTIPLIER, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
 import { isUserNetwork, latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
@@ -112,6 +112,9 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
       const rebuilt = applyStructure(ungated, structure);
       models.push(rebuilt);
       const costs = costsOf(rebuilt, config);
+      const narrowest = applyStructure(ungated, structure, { widthMultiplier: NARROWEST_WIDTH_MULTIPLIER });
+      models.push(narrowest);
+      const narrowestCost = costsOf(narrowest, config);
       const result: LearnStructureResult = {
         costFlops: costs.flops,
         costModelSize: costs.modelSize,
@@ -121,7 +124,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
       };
-      await completeRun(prisma, runId, { ...result, step: trained.steps, structure });
+      await completeRun(prisma, runId, { ...result, step: trained.steps, structure, narrowestCost });
       await deleteCheckpoint(prisma, { runId });
       return result;
     } catch (error) {

@@ -56,7 +56,7 @@ export async function recordRunStep(prisma: PrismaClient, runId: string, step: n
 export async function completeRun(
   prisma: PrismaClient,
   runId: string,
-  result: RunResultSummary & { step: number; structure: unknown },
+  result: RunResultSummary & { step: number; structure: unknown; narrowestCost?: { flops: number; modelSize: number; latencyNs: number } },
 ): Promise<void> {
   await prisma.run.update({
     where: { id: runId },
@@ -69,6 +69,7 @@ export async function completeRun(
       valAccuracy: result.valAccuracy,
       testAccuracy: result.testAccuracy,
       structure: result.structure as Prisma.InputJsonValue,
+      ...(result.narrowestCost ? { narrowestCost: result.narrowestCost } : {}),
       error: null,
       finishedAt: new Date(),
     },

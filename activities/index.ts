@@ -3,6 +3,7 @@ import { createBookkeepingActivities } from './bookkeeping.ts';
 import { createLearnStructureActivity } from './learn-structure.ts';
 import { createMeasureActivity } from './measure.ts';
 import { createRetrainActivity } from './retrain.ts';
+import { createSeedAccuracyActivity } from './seed-accuracy.ts';
 
 /** What every activity needs from its worker process. */
 export interface ActivityDeps {
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookkeepingActivities(deps),
     measureSeedCost: createMeasureActivity(deps),
+    measureSeedAccuracy: createSeedAccuracyActivity(deps),
     learnStructure: createLearnStructureActivity(deps),
     retrainStructure: createRetrainActivity(deps),
   };

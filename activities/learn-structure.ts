@@ -4,7 +4,7 @@ import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { dropCurveAfter } from '../src/db/repositories/curves.ts';
 import { cancelRunAttempt, completeRun, failRunAttempt, getRun, markRunStarted, recordRunTotalSteps } from '../src/db/repositories/runs.ts';
-import { applyStructure, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
+import { applyStructure, NARROWEST_WIDTH_MULTIPLIER, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
 import { isUserNetwork, latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
@@ -120,6 +120,9 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
       const rebuilt = applyStructure(ungated, structure);
       models.push(rebuilt);
       const costs = costsOf(rebuilt, config);
+      const narrowest = applyStructure(ungated, structure, { widthMultiplier: NARROWEST_WIDTH_MULTIPLIER });
+      models.push(narrowest);
+      const narrowestCost = costsOf(narrowest, config);
       const result: LearnStructureResult = {
         costFlops: costs.flops,
         costModelSize: costs.modelSize,
@@ -130,7 +133,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         resumedFromStep: trained.resumedFromStep,
       };
       // False only if the row is completed already (by an attempt that owned it): that result stands.
-      if (!(await completeRun(prisma, runId, attempt, { ...result, step: trained.steps, structure }))) return resultOf(await getRun(prisma, runId));
+      if (!(await completeRun(prisma, runId, attempt, { ...result, step: trained.steps, structure, narrowestCost }))) return resultOf(await getRun(prisma, runId));
       await deleteCheckpoint(prisma, { runId });
       return result;
     } catch (error) {

@@ -7,6 +7,8 @@ import {
   ApplicationFailure,
   ActivityFailure,
   TemporalFailure,
+  log,
+  patched,
 } from '@temporalio/workflow';
 import type { MorphSweepActivities } from '../activities/index.ts';
 import { expandGrid, type GridPoint } from '../src/sweep/grid.ts';
@@ -15,6 +17,9 @@ import { emptyRunCounts, RUN_STATES, type RunCounts, type RunProgress, type Swee
 import type { SweepWorkflowInput, SweepWorkflowResult } from '../src/sweep/orchestration.ts';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, MEASURE_ACTIVITY_OPTIONS, trainingActivityOptions } from './activity-options.ts';
 import { cancelSweepSignal, sweepProgressQuery } from './definitions.ts';
+
+/** Marks histories whose sweep trains the seed network for its reference accuracy. */
+const SEED_ACCURACY_PATCH = 'seed-accuracy';
 
 /** Keeps one execution's history well under Temporal's limits; the rest continues as new. */
 export const DEFAULT_RUNS_PER_EXECUTION = 200;
@@ -100,7 +105,13 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
       runs.set(runId, { runId, strength: point.strength, threshold: point.threshold, seed: point.seed, state: 'pending' });
     }
 
-    await runScope.run(() => runWithConcurrency(batch, config.concurrency, () => cancelRequested, (point) => runOne(point)));
+    // The seed network's own accuracy (the front's reference line) trains once, in the first
+    // execution, as one more job sharing the sweep's concurrency: first, so the reference is there
+    // while the front fills in.
+    // patched(): a sweep started by a worker without this job replays without it after an upgrade.
+    const measuresSeed = !input.continuation && patched(SEED_ACCURACY_PATCH);
+    const jobs = [...(measuresSeed ? [measureSeedAccuracy] : []), ...batch.map((point) => () => runOne(point))];
+    await runScope.run(() => runWithConcurrency(jobs, config.concurrency, () => cancelRequested));
 
     // A cancelled workflow (client-side cancel) stops like a cancel signal: finished results stay.
     if (cancelRequested || runScope.consideredCancelled) return await finish('cancelled');
@@ -126,6 +137,17 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
   // Outside the try: continue-as-new works by throwing, which must not read as a failed sweep.
   return await continueAsNew<typeof sweepWorkflow>({ ...input, continuation });
 
+  /** Best effort: without it the chart has no reference line, but the sweep's runs still count. */
+  async function measureSeedAccuracy(): Promise<void> {
+    const training = proxyActivities<MorphSweepActivities>(trainingActivityOptions(input.options, `seed-accuracy-${sweepId}`));
+    try {
+      await training.measureSeedAccuracy({ sweepId, config });
+    } catch (error) {
+      if (isCancellation(error) || cancelRequested || runScope.consideredCancelled) return;
+      log.warn('seed accuracy not measured', { sweepId, reason: describeFailure(error) });
+    }
+  }
+
   async function runOne(point: GridPoint): Promise<void> {
     const runId = runIdFor(sweepId, point);
     const run = runs.get(runId)!;
@@ -148,16 +170,16 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepWor
   }
 }
 
-/** Start up to `limit` items at a time, in order; stop handing out new ones once `stopped()`. */
-async function runWithConcurrency<T>(items: T[], limit: number, stopped: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
+/** Start up to `limit` jobs at a time, in order; stop handing out new ones once `stopped()`. */
+async function runWithConcurrency(jobs: Array<() => Promise<void>>, limit: number, stopped: () => boolean): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < items.length && !stopped()) {
-      const item = items[next++]!;
-      await work(item);
+    while (next < jobs.length && !stopped()) {
+      const job = jobs[next++]!;
+      await job();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
 }
 
 /** The innermost message of a failure chain: the activity's own reason, not "Activity task failed". */

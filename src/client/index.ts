@@ -6,6 +6,7 @@ import type {
   Front,
   ProgressEvent,
   Retrain,
+  WorkerStatus,
   RetrainRequest,
   RunDetail,
   RunEvent,
@@ -215,6 +216,11 @@ export class MorphSweepClient {
     const modelJson = await this.request<Record<string, unknown>>('GET', `${base}/model.json`);
     const response = await this.send('GET', `${base}/weights.bin`, { headers: { accept: 'application/octet-stream' } });
     return { modelJson, weights: new Uint8Array(await response.arrayBuffer()) };
+  }
+
+  /** Which workers poll the deployment's task queues; `ready` false means queued work waits for a worker. */
+  describeWorkers(): Promise<WorkerStatus> {
+    return this.request('GET', '/api/workers');
   }
 
   /** Progress events of a sweep until it finishes (the `end` event) or `signal` aborts. */

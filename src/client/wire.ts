@@ -226,6 +226,7 @@ export const RunDetailSchema = z
     startedAt: nullableIsoTime,
     finishedAt: nullableIsoTime,
     curve: z.array(CurvePointSchema).describe('by ascending step'),
+    narrowestCost: CostsSchema.nullable().describe('costs of the structure rebuilt with every layer at about one channel: the lowest target cost a retrain can meet'),
     layers: z
       .array(LayerWidthSchema)
       .nullable()
@@ -306,6 +307,20 @@ export const SessionRequestSchema = z
   .strict()
   .meta({ id: 'SessionRequest' });
 
+export const WorkerStatusSchema = z
+  .object({
+    ready: z.boolean().describe('every task queue has a worker that polled in the last 2 minutes: queued work will be picked up'),
+    queues: z.array(
+      z.object({
+        taskQueue: z.string(),
+        role: z.enum(['workflows', 'bookkeeping', 'training']),
+        pollers: z.array(z.object({ identity: z.string(), lastPolledAt: nullableIsoTime })),
+        listening: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'WorkerStatus' });
+
 export const HealthSchema = z
   .object({ ok: z.literal(true), authRequired: z.boolean() })
   .meta({ id: 'Health' });
@@ -336,3 +351,4 @@ export type RunEvent = z.infer<typeof RunEventSchema>;
 export type SweepStatus = z.infer<typeof SweepStatusSchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type StructureFormat = (typeof STRUCTURE_FORMATS)[number];
+export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;

@@ -15,7 +15,7 @@ import type { Dataset, LoadOptions, RawDataset } from './types.ts';
 
 export type { Dataset, LoadOptions, Normalization, Split } from './types.ts';
 export { DatasetError } from './errors.ts';
-export { describeDatasetSpecs } from './spec.ts';
+export { datasetSpecProblem, describeDatasetSpecs } from './spec.ts';
 export { epochOrder, gatherBatch } from './batches.ts';
 
 // Workers train many runs on the same data in one process: parse each file set once, and build each

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadCifar10Bin } from './cifar10-bin.ts';
 import { DatasetError } from './errors.ts';
@@ -12,6 +13,8 @@ export interface DatasetSource {
   /** Canonical identity of the raw data (directories resolved, synthetic parameters in order). */
   sourceKey: string;
   loadRaw: () => Promise<RawDataset>;
+  /** The directory the files are read from, for specs that read files. */
+  directory?: string;
 }
 
 interface SpecKind {
@@ -28,7 +31,7 @@ const SPEC_KINDS: SpecKind[] = [
       `from \`apt-get install dataset-fashion-mnist\`; ${FASHION_MNIST_DIR_ENV} overrides the directory)`,
     parse: (argument) => {
       const dir = resolve(resolveFashionMnistDir(argument));
-      return { sourceKey: `fashion-mnist:${dir}`, loadRaw: () => loadFashionMnist(dir) };
+      return { sourceKey: `fashion-mnist:${dir}`, loadRaw: () => loadFashionMnist(dir), directory: dir };
     },
   },
   {
@@ -38,6 +41,7 @@ const SPEC_KINDS: SpecKind[] = [
       const dir = resolve(requireArgument(argument, spec, 'mnist-idx:/path/to/idx-files'));
       return {
         sourceKey: `mnist-idx:${dir}`,
+        directory: dir,
         loadRaw: () =>
           loadIdxDirectory(dir, {
             name: 'mnist-idx',
@@ -51,7 +55,7 @@ const SPEC_KINDS: SpecKind[] = [
     usage: 'cifar10-bin:<dir>         CIFAR-10 binary version (data_batch_*.bin, test_batch.bin)',
     parse: (argument, spec) => {
       const dir = resolve(requireArgument(argument, spec, 'cifar10-bin:/path/to/cifar-10-batches-bin'));
-      return { sourceKey: `cifar10-bin:${dir}`, loadRaw: () => loadCifar10Bin(dir) };
+      return { sourceKey: `cifar10-bin:${dir}`, loadRaw: () => loadCifar10Bin(dir), directory: dir };
     },
   },
   {
@@ -93,4 +97,24 @@ export function describeDatasetSpecs(): string {
 function requireArgument(argument: string | undefined, spec: string, example: string, what = 'a directory'): string {
   if (!argument) throw new DatasetError(`dataset spec "${spec}" needs ${what}, e.g. ${example}.`);
   return argument;
+}
+
+/**
+ * What is wrong with a spec before anything starts, or null: an unknown kind, bad parameters, or a
+ * directory that does not exist here. Cheap (no file is read), so a sweep request is refused at once
+ * instead of failing after it started. Workers read the same path, so it must exist where they run.
+ */
+export async function datasetSpecProblem(spec: string): Promise<string | null> {
+  let source: DatasetSource;
+  try {
+    source = parseDatasetSpec(spec);
+  } catch (error) {
+    if (error instanceof DatasetError) return error.message;
+    throw error;
+  }
+  if (source.directory === undefined) return null;
+  const found = await stat(source.directory).catch(() => null);
+  if (!found) return `no directory ${source.directory}: check the path (workers read the dataset from the same path)`;
+  if (!found.isDirectory()) return `${source.directory} is a file; give the directory that holds the dataset's files`;
+  return null;
 }

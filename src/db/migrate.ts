@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
- * Our own migrator: Prisma's CLI cannot fetch its schema engine here, so the SQL in
+ * Our own migrator: Prisma's CLI cannot fetch its schema engine here (docs/migrations.md says what
+ * was tried), so the SQL in
  * prisma/migrations/<timestamp>_<name>/migration.sql is applied with plain `pg`.
  * Each migration runs in its own transaction together with its bookkeeping row, so a failure leaves
  * nothing of it behind; a transaction-scoped advisory lock plus a re-check inside the transaction

@@ -69,6 +69,9 @@ export function applyStructure(
   }, `${seedModel.name}_morphed`);
 }
 
+/** The smallest width multiplier the target-cost search tries: every layer keeps about one channel. */
+export const NARROWEST_WIDTH_MULTIPLIER = 1e-3;
+
 export interface WidthSearchOptions extends CostOptions {
   targetCost: number;
   /** Largest multiplier considered. Default 8. */
@@ -87,7 +90,7 @@ export function largestWidthMultiplierUnderCost(
   options: WidthSearchOptions,
 ): number {
   const seedModel = typeof seed === 'function' ? seed() : seed;
-  const { targetCost, maxMultiplier = 8, tolerance = 1e-3 } = options;
+  const { targetCost, maxMultiplier = 8, tolerance = NARROWEST_WIDTH_MULTIPLIER } = options;
   const costAt = (widthMultiplier: number): number => {
     const model = applyStructure(seedModel, structure, { widthMultiplier });
     try {
@@ -100,7 +103,7 @@ export function largestWidthMultiplierUnderCost(
     let low = tolerance;
     if (costAt(low) > targetCost) {
       throw new StructureError(
-        `no width multiplier reaches cost ${targetCost}: even the narrowest rebuild costs ${costAt(low)}; raise the target`,
+        `no width multiplier reaches ${costInWords(targetCost, options.cost)}: even the narrowest rebuild (one channel per layer) costs ${costInWords(costAt(low), options.cost)}; raise the target`,
       );
     }
     let high = maxMultiplier;
@@ -114,4 +117,11 @@ export function largestWidthMultiplierUnderCost(
   } finally {
     if (typeof seed === 'function') seedModel.dispose();
   }
+}
+
+/** "18,542 FLOPs", "1.25 ms": a cost as people read it, in the message a user sees. */
+function costInWords(cost: number, kind: CostOptions['cost']): string {
+  if (kind === 'latency') return `${Number((cost / 1e6).toPrecision(3))} ms`;
+  const count = cost >= 1 ? Math.round(cost).toLocaleString('en') : String(Number(cost.toPrecision(3)));
+  return `${count} ${kind === 'flops' ? 'FLOPs' : 'weights'}`;
 }

@@ -18,5 +18,10 @@ export function suggestStrengths(initialCost: number, options: StrengthGridOptio
   }
   const centerExponent = Math.log10(options.center ?? 1 / initialCost);
   const steps = Math.round(decades * perDecade);
-  return Array.from({ length: 2 * steps + 1 }, (_, i) => 10 ** (centerExponent + (i - steps) / perDecade));
+  return Array.from({ length: strengthGridSize({ decades, perDecade }) }, (_, i) => 10 ** (centerExponent + (i - steps) / perDecade));
+}
+
+/** How many strengths suggestStrengths yields for a grid (known before any cost is). */
+export function strengthGridSize(grid: { decades: number; perDecade: number }): number {
+  return 2 * Math.round(grid.decades * grid.perDecade) + 1;
 }

@@ -2,19 +2,19 @@ import { z } from 'zod';
 // The device table is plain data (no TF.js), so the pure schema can name the known devices.
 import { DEVICE_NAMES } from '../morphnet/devices.ts';
 import { COST_KINDS, REGULARIZER_ALGORITHMS, type CostKind, type RegularizerAlgorithm } from '../morphnet/kinds.ts';
-import { gridStrengthCount } from './grid.ts';
+import { strengthGridSize } from '../morphnet/strengths.ts';
+import { humanIssueMessage } from './human-issues.ts';
+import { OPTIMIZERS, type OptimizerName } from '../train/optimizer-names.ts';
 
 /**
  * The one sweep definition that the CLI, the HTTP API and the dashboard accept. Pure (no Node APIs)
  * so that workflows and the web app can import it.
  */
 
-export { REGULARIZER_ALGORITHMS, COST_KINDS, type RegularizerAlgorithm, type CostKind };
+export { REGULARIZER_ALGORITHMS, COST_KINDS, OPTIMIZERS, type RegularizerAlgorithm, type CostKind, type OptimizerName };
 export const SEED_NETWORKS = ['reference-cnn', 'resnet', 'mobilenet'] as const;
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 
 export type SeedNetwork = (typeof SEED_NETWORKS)[number];
-export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /**
  * Every run stores its latency on one device even when the regularizer targets FLOPs or model size,
@@ -183,8 +183,8 @@ function crossFieldProblems(input: unknown): ConfigProblem[] {
   return problems;
 }
 
-/** Grid points a raw config asks for, when it can be told before measuring the seed network. */
-function plannedRunCount(input: Record<string, unknown>): number | undefined {
+/** Grid points a raw config asks for, when it can be told before measuring the seed network (the form's preview too). */
+export function plannedRunCount(input: Record<string, unknown>): number | undefined {
   const thresholds = Array.isArray(input.thresholds) ? input.thresholds.length : undefined;
   const seeds = input.seeds === undefined ? 1 : Array.isArray(input.seeds) ? input.seeds.length : undefined;
   const strengths = input.strengths;
@@ -193,7 +193,7 @@ function plannedRunCount(input: Record<string, unknown>): number | undefined {
   if (isRecord(strengths) && isRecord(strengths.grid)) {
     const decades = typeof strengths.grid.decades === 'number' ? strengths.grid.decades : 1;
     const perDecade = typeof strengths.grid.perDecade === 'number' ? strengths.grid.perDecade : 2;
-    strengthCount = gridStrengthCount({ decades, perDecade });
+    strengthCount = strengthGridSize({ decades, perDecade });
   }
   if (thresholds === undefined || seeds === undefined || strengthCount === undefined) return undefined;
   return thresholds * seeds * strengthCount;
@@ -244,7 +244,7 @@ function withNetworkBranch(issue: Issue, input: unknown): Issue[] {
 
 /** Validate untrusted input; every problem is listed at once, never only the first. */
 export function parseSweepConfig(input: unknown): SweepConfig {
-  const result = SweepConfigBaseSchema.safeParse(input);
+  const result = SweepConfigBaseSchema.safeParse(input, { error: humanIssueMessage });
   const problems: ConfigProblem[] = result.success
     ? []
     : result.error.issues.flatMap((issue) => withNetworkBranch(issue, input)).map((issue) => ({

@@ -27,11 +27,6 @@ export function strengthsFor(config: SweepConfig, initialCost: number): number[]
   return suggestStrengths(strengths.grid.center !== undefined ? 1 : initialCost, strengths.grid);
 }
 
-/** How many strengths a grid spec yields (the config checks sweep size before any cost is known). */
-export function gridStrengthCount(grid: { decades: number; perDecade: number }): number {
-  return 2 * Math.round(grid.decades * grid.perDecade) + 1;
-}
-
 /** Every (strength, threshold, seed) point of a sweep, in a fixed order. Pure, so workflows may call it. */
 export function expandGrid(config: SweepConfig, initialCost: number): GridPoint[] {
   const points: GridPoint[] = [];

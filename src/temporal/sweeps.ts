@@ -5,8 +5,9 @@ import type { PrismaClient } from '../db/client.ts';
 import { getRun } from '../db/repositories/runs.ts';
 import { getSweep, insertSweepOnce, markSweepNotStarted, reopenUnstartedSweep } from '../db/repositories/sweeps.ts';
 import { insertRetrainOnce, markRetrainNotStarted, reopenUnstartedRetrain } from '../db/repositories/retrains.ts';
+import { datasetSpecProblem } from '../data/spec.ts';
 import { canonicalJson } from '../sweep/canonical-json.ts';
-import { isUserNetwork, parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
+import { InvalidSweepConfigError, isUserNetwork, parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
 import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery } from '../../workflows/definitions.ts';
@@ -81,6 +82,9 @@ export async function startSweep(
   opts: { idempotencyKey?: string } = {},
 ): Promise<{ sweepId: string; created: boolean; warnings?: string[] }> {
   const parsed = parseSweepConfig(config);
+  // Before the sweep exists: a mistyped dataset path is the user's to fix, not a failed sweep.
+  const datasetProblem = await datasetSpecProblem(parsed.dataset);
+  if (datasetProblem) throw new InvalidSweepConfigError([{ path: 'dataset', message: datasetProblem, value: parsed.dataset }]);
   // The user's own model or data is checked before the row is written (TF.js loads only for those).
   const { warnings } = needsPreflight(parsed) ? await (await import('./sweep-preflight.ts')).preflightSweep(deps.prisma, parsed) : { warnings: [] };
   const { idempotencyKey } = opts;
@@ -227,6 +231,12 @@ export async function startRetrain(
   }
   const sweep = await getSweep(deps.prisma, run.sweepId);
   const config = sweep.config as unknown as SweepConfig;
+  const narrowest = narrowestOnAxis(run.narrowestCost, sweep.costAxis);
+  if (targetCost !== undefined && narrowest !== null && targetCost < narrowest) {
+    throw new InvalidRetrainRequestError(
+      `a target of ${Number(targetCost.toPrecision(3)).toLocaleString('en')} ${COST_UNITS[sweep.costAxis] ?? sweep.costAxis} cannot be met: even the narrowest rebuild of run ${runId}'s structure (about one channel per layer) costs ${Math.round(narrowest).toLocaleString('en')} ${COST_UNITS[sweep.costAxis] ?? sweep.costAxis}; raise the target`,
+    );
+  }
   const { idempotencyKey } = opts;
   const { retrain, created } = await insertRetrainOnce(deps.prisma, {
     id: idFor('rt', idempotencyKey),
@@ -269,4 +279,12 @@ export async function startRetrain(
 
 export async function waitForRetrain(deps: Pick<SweepDeps, 'client'>, retrainId: string): Promise<RetrainResult> {
   return deps.client.workflow.getHandle(retrainId).result();
+}
+
+const COST_UNITS: Record<string, string> = { flops: 'FLOPs', 'model-size': 'weights', latency: 'ns of latency' };
+
+function narrowestOnAxis(stored: unknown, axis: string): number | null {
+  const costs = stored as { flops?: number; modelSize?: number; latencyNs?: number } | null;
+  const value = axis === 'flops' ? costs?.flops : axis === 'model-size' ? costs?.modelSize : costs?.latencyNs;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

@@ -117,7 +117,7 @@ export async function createSweepWorker(options: SweepWorkerOptions): Promise<Sw
   };
 }
 
-const TRAINING_ACTIVITY_NAMES = ['learnStructure', 'retrainStructure'] as const;
+const TRAINING_ACTIVITY_NAMES = ['learnStructure', 'retrainStructure', 'measureSeedAccuracy'] as const;
 const BOOKKEEPING_ACTIVITY_NAMES = [
   'markSweepRunning',
   'measureSeedCost',

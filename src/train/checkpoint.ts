@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { OPTIMIZERS, type OptimizerName } from '../sweep/config.ts';
+import { OPTIMIZERS, type OptimizerName } from './optimizer-names.ts';
 import { CorruptCheckpointError, InvalidTrainingSetupError } from './errors.ts';
 import { decodeTensorBundle, encodeTensorBundle, type JsonValue, type NamedArray } from './tensor-bundle.ts';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerName } from '../sweep/config.ts';
+import type { OptimizerName } from './optimizer-names.ts';
 
 /**
  * One optimizer per name, with a fixed learning rate: MorphNet recommends no decay during

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPTIMIZERS } from '../sweep/config.ts';
+import { OPTIMIZERS } from './optimizer-names.ts';
 import { InvalidTrainingSetupError } from './errors.ts';
 
 /**

@@ -6,7 +6,7 @@ import { testTemporal } from '../support/temporal.ts';
 import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
 import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
 import { DOMINATED_GRID } from '../../web/components/dominated-sample.ts';
-import { SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, seedLargeSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
+import { SEED_ACCURACY, SEED_COST, SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, seedLargeSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
 
 /**
  * The dashboard's display, against the real built app and Postgres, with finished sweeps written
@@ -102,7 +102,7 @@ test('the sweeps list shows status, progress and best point of each sweep', asyn
   assert.match(await rowA.innerText(), /completed/);
   assert.match(await rowA.innerText(), /12\/12/);
   const bestA = Math.max(...sweepA.runs.map((run) => run.valAccuracy));
-  assert.match(await rowA.innerText(), new RegExp(`${(bestA * 100).toFixed(1)} %`));
+  assert.match(await rowA.innerText(), new RegExp(`${(bestA * 100).toFixed(1)}% at 4 MFLOPs`));
   const failedRow = page.locator('tr[data-sweep-id="sweep-display-failed"]');
   assert.match(await failedRow.innerText(), /failed/);
   await browser.screenshot('sweeps-list');
@@ -120,13 +120,23 @@ test('the sweep page draws every point, the seed and the retrain, with the front
   const frontPath = page.locator('.front-step-line path').first();
   assert.ok((await frontPath.getAttribute('d'))?.includes('L'), 'the Pareto front must be drawn as a line');
 
-  const expectedDominated = dominatedIds(sweepA.runs);
+  // The front is taken over everything one could ship: runs, the retrain and the seed network.
+  const retrain = { id: 'retrain-display-1', costFlops: Math.round(retrainedRun.costFlops * 1.25 ** 2), valAccuracy: Math.min(0.99, retrainedRun.valAccuracy + 0.03) };
+  const seed = { id: `seed-${sweepA.id}`, costFlops: SEED_COST.flops, valAccuracy: SEED_ACCURACY };
+  const everything = [...sweepA.runs, { ...retrain, strength: 0, threshold: 0, aliveFraction: 0 }, { ...seed, strength: 0, threshold: 0, aliveFraction: 0 }];
+  const expectedDominated = dominatedIds(everything);
   const rows = page.locator('[data-testid="front-table"] tbody tr');
-  assert.equal(await rows.count(), sweepA.runs.length);
-  for (const run of sweepA.runs) {
-    const text = await page.locator(`[data-testid="front-table"] tr[data-run-id="${run.id}"]`).innerText();
-    assert.match(text, expectedDominated.has(run.id) ? /dominated/ : /front/, `run ${run.id}`);
+  assert.equal(await rows.count(), sweepA.runs.length + 2);
+  const keyOf = (id: string) => (id === retrain.id ? `retrain:${id}` : id === seed.id ? `seed:${sweepA.id}` : `run:${id}`);
+  for (const point of everything) {
+    const text = await page.locator(`[data-testid="front-table"] tr[data-row-key="${keyOf(point.id)}"]`).innerText();
+    assert.match(text, expectedDominated.has(point.id) ? /dominated/ : /front/, `point ${point.id}`);
+    const marker = page.locator(`[data-testid="pareto-chart"] [data-point-key="${keyOf(point.id)}"]`);
+    assert.equal(await marker.getAttribute('data-on-front'), expectedDominated.has(point.id) ? 'false' : 'true', `marker ${point.id}`);
   }
+  // Retrained and seed points are marked apart from structure-learning points.
+  assert.match(await page.locator(`tr[data-row-key="retrain:${retrain.id}"]`).innerText(), /retrained, width ×1\.25/);
+  assert.match(await page.locator(`tr[data-row-key="seed:${sweepA.id}"]`).innerText(), /seed network[\s\S]*unpruned/);
   await browser.screenshot('sweep-front');
 });
 
@@ -139,7 +149,7 @@ test('hovering a point shows strength, threshold, cost, accuracy and widths', as
   const text = await details.innerText();
   assert.match(text, new RegExp(run.strength.toExponential(2).replace('+', '\\+')));
   assert.match(text, new RegExp(`Threshold\\s+${run.threshold}`));
-  assert.match(text, new RegExp(`${(run.valAccuracy * 100).toFixed(1)} %`));
+  assert.match(text, new RegExp(`${(run.valAccuracy * 100).toFixed(1)}%`));
   assert.match(text, /FLOPs/);
   const alive = Object.values(SEED_WIDTHS).reduce((sum, width) => sum + Math.max(1, Math.round(width * run.aliveFraction)), 0) + 3;
   const seed = Object.values(SEED_WIDTHS).reduce((sum, width) => sum + width, 0) + 3;
@@ -154,25 +164,29 @@ test('the cost axis switches between FLOPs, model size and latency', async () =>
       (source) => [...document.querySelectorAll('[data-testid="pareto-chart"] svg text')].some((t) => new RegExp(source).test(t.textContent ?? '')),
       pattern.source,
     );
-  await hasTick(/\d+(\.\d+)? [kMG]?FLOPs$/);
+  // Ticks are numbers with SI prefixes; the unit is in the axis title.
+  await hasTick(/^FLOPs$/);
+  await hasTick(/^\d+(\.\d+)?M$/);
   await page.getByText('Model size (weights)').click();
-  await hasTick(/\d+(\.\d+)? [kMG]?weights$/);
+  await hasTick(/^Model size \(weights\)$/);
+  await hasTick(/^\d+(\.\d+)?k$/);
   await page.getByText('Latency', { exact: true }).click();
-  await hasTick(/\d+(\.\d+)? (µs|ms|ns)$/);
+  await hasTick(/^\d+(\.\d+)? (µs|ms|ns)$/);
   await browser.screenshot('sweep-latency-axis');
   await page.getByText('FLOPs', { exact: true }).click();
-  await hasTick(/\d+(\.\d+)? [kMG]?FLOPs$/);
+  await hasTick(/^\d+(\.\d+)?M$/);
 });
 
 test('the points table sorts by a column, and sorts back the other way', async () => {
   const { page } = browser;
   const accuracyHeader = page.getByRole('button', { name: /^Accuracy/ });
   await accuracyHeader.click();
-  const firstRunId = () => page.locator('[data-testid="front-table"] tbody tr').first().getAttribute('data-run-id');
+  const firstKey = () => page.locator('[data-testid="front-table"] tbody tr').first().getAttribute('data-row-key');
   const sortedByAccuracy = [...sweepA.runs].sort((a, b) => a.valAccuracy - b.valAccuracy);
-  assert.equal(await firstRunId(), sortedByAccuracy[0].id);
+  assert.equal(await firstKey(), `run:${sortedByAccuracy[0].id}`);
   await accuracyHeader.click();
-  assert.equal(await firstRunId(), sortedByAccuracy.at(-1)!.id);
+  // The most accurate point is the unpruned seed network (90%), above every run and the retrain.
+  assert.equal(await firstKey(), `seed:${sweepA.id}`);
   assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
 });
 
@@ -236,7 +250,7 @@ test('the run page shows curves, widths against the seed, the structure download
   assert.ok((await page.locator('[data-testid="layer-widths"] .recharts-bar-rectangle').count()) >= 2 * Object.keys(SEED_WIDTHS).length);
 
   const retrainRow = page.locator('tr[data-retrain-id="retrain-display-1"]');
-  assert.match(await retrainRow.innerText(), /width × 1\.25[\s\S]*completed/);
+  assert.match(await retrainRow.innerText(), /width ×1\.25[\s\S]*completed/);
 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'MorphNet format' }).click();
@@ -318,15 +332,15 @@ test('thousands of points: the front drawn whole, the dominated cloud one point 
   await page.getByTestId('point-details').getByText(shownId).waitFor();
   assert.match(await page.getByTestId('point-details').innerText(), /dominated/);
 
-  // Every point stays reachable in the table, a page at a time.
+  // Every point stays reachable in the table, a page at a time (the runs and the seed network).
   const rows = page.locator('[data-testid="front-table"] tbody tr');
   assert.equal(await rows.count(), 100);
   const pager = page.getByTestId('front-table-pager');
-  assert.match(await pager.innerText(), /Rows 1–100 of 2,500/);
+  assert.match(await pager.innerText(), /Rows 1–100 of 2,501/);
   const cheapestFirst = [...largeRuns].sort((a, b) => a.costFlops - b.costFlops);
   assert.equal(await rows.first().getAttribute('data-run-id'), cheapestFirst[0].id);
   await pager.getByRole('button', { name: 'Next 100' }).click();
-  await page.getByText('Rows 101–200 of 2,500').waitFor();
+  await page.getByText('Rows 101–200 of 2,501').waitFor();
   assert.equal(await rows.first().getAttribute('data-run-id'), cheapestFirst[100].id);
   await browser.screenshot('sweep-large');
 });

@@ -196,3 +196,89 @@ export async function seedLargeSweep(
   await prisma.run.createMany({ data: runs });
   return runs.map(({ id: runId, costFlops, valAccuracy }) => ({ id: runId, costFlops, valAccuracy }));
 }
+
+/**
+ * The sweep the dashboard review found defects on, rebuilt: one strength, five thresholds, two runs
+ * 1% apart in cost (14.7 and 14.9 MFLOPs, where the markers overlapped), a retrain at 7.45 MFLOPs
+ * that beats the runs at 11.2 and 14.7 MFLOPs, and a long name that overflowed the chart.
+ */
+export const CLOSE_SWEEP = {
+  id: 'sweep-display-close',
+  name: 'fashion-mnist figs flops, one strength, five alive thresholds, close points and a long name',
+  strength: 6.71e-9,
+  seedCost: { flops: 18_542_000, modelSize: 412_000, latencyNs: 186_000 },
+  seedAccuracy: 0.712,
+  runs: [
+    { threshold: 0.001, costFlops: 14_900_000, valAccuracy: 0.7 },
+    { threshold: 0.002, costFlops: 14_700_000, valAccuracy: 0.699 },
+    { threshold: 0.005, costFlops: 11_200_000, valAccuracy: 0.68 },
+    { threshold: 0.01, costFlops: 7_000_000, valAccuracy: 0.65 },
+    { threshold: 0.02, costFlops: 2_100_000, valAccuracy: 0.55 },
+  ],
+  retrain: { id: 'retrain-display-close', fromThreshold: 0.01, costFlops: 7_450_000, valAccuracy: 0.69, targetCost: 7_500_000, widthMultiplier: 1.0317 },
+} as const;
+
+export async function seedCloseSweep(prisma: PrismaClient, status: 'completed' | 'running' = 'completed'): Promise<Array<{ id: string; threshold: number; costFlops: number; valAccuracy: number }>> {
+  const { id, name, strength, seedCost, seedAccuracy, runs, retrain } = CLOSE_SWEEP;
+  const config = displayConfig(name, [strength], runs.map((run) => run.threshold));
+  const finishedAt = new Date();
+  await prisma.sweep.create({
+    data: { id, name, status, tags: config.tags, config: config as object, costAxis: 'flops', seedCost, seedAccuracy, startedAt: finishedAt, finishedAt: status === 'completed' ? finishedAt : null },
+  });
+  const seeded = [];
+  for (const run of runs) {
+    const runId = runIdFor(id, { strength, threshold: run.threshold, seed: 0 });
+    const fraction = Math.sqrt(run.costFlops / seedCost.flops);
+    const alive = Object.fromEntries(Object.entries(SEED_WIDTHS).map(([layer, width]) => [layer, Math.max(1, Math.round(width * fraction))]));
+    await prisma.run.create({
+      data: {
+        id: runId,
+        sweepId: id,
+        strength,
+        threshold: run.threshold,
+        seed: 0,
+        status: 'completed',
+        step: 40,
+        totalSteps: 40,
+        costFlops: run.costFlops,
+        costModelSize: Math.round(seedCost.modelSize * fraction ** 2),
+        costLatencyNs: Math.round(seedCost.latencyNs * fraction),
+        valAccuracy: run.valAccuracy,
+        testAccuracy: run.valAccuracy - 0.01,
+        structure: structureFor(alive, { strength, threshold: run.threshold, proposedCost: run.costFlops }) as object,
+        startedAt: finishedAt,
+        finishedAt,
+        curve: {
+          create: Array.from({ length: 8 }, (_, i) => ({
+            step: (i + 1) * 5,
+            taskLoss: 1.2 - 0.1 * i + 0.05 * (i % 2),
+            regLoss: 1.5 - 0.1 * i,
+            cost: Math.round(seedCost.flops - ((seedCost.flops - run.costFlops) * (i + 1)) / 8),
+            valAccuracy: i % 4 === 3 ? run.valAccuracy - 0.05 * (7 - i) / 4 : null,
+          })),
+        },
+      },
+    });
+    seeded.push({ id: runId, threshold: run.threshold, costFlops: run.costFlops, valAccuracy: run.valAccuracy });
+  }
+  const source = seeded.find((run) => run.threshold === retrain.fromThreshold)!;
+  await prisma.retrain.create({
+    data: {
+      id: retrain.id,
+      runId: source.id,
+      status: 'completed',
+      widthMultiplier: retrain.widthMultiplier,
+      targetCost: retrain.targetCost,
+      costAxis: 'flops',
+      step: 40,
+      totalSteps: 40,
+      costFlops: retrain.costFlops,
+      costModelSize: 200_000,
+      costLatencyNs: 120_000,
+      valAccuracy: retrain.valAccuracy,
+      testAccuracy: retrain.valAccuracy - 0.01,
+      finishedAt,
+    },
+  });
+  return seeded;
+}

@@ -26,6 +26,8 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   assert.equal(sweep.status, 'completed');
   const seedCost = sweep.seedCost as { flops: number; modelSize: number; latencyNs: number };
   for (const axis of ['flops', 'modelSize', 'latencyNs'] as const) assert.ok(seedCost[axis] > 0, `seed ${axis}`);
+  // The front's reference: the unpruned seed trained once on the same recipe, measured on validation.
+  assert.ok(sweep.seedAccuracy !== null && sweep.seedAccuracy >= 0 && sweep.seedAccuracy <= 1, `seed accuracy ${sweep.seedAccuracy}`);
 
   const runs = await env.database.prisma.run.findMany({ where: { sweepId }, orderBy: { strength: 'asc' } });
   assert.equal(runs.length, 6);
@@ -41,6 +43,8 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
     assert.ok(run.valAccuracy! >= 0 && run.valAccuracy! <= 1);
     assert.ok(run.testAccuracy! >= 0 && run.testAccuracy! <= 1);
     assert.ok(run.structure !== null);
+    const narrowest = run.narrowestCost as { flops: number } | null;
+    assert.ok(narrowest !== null && narrowest.flops > 0 && narrowest.flops <= run.costFlops!, `narrowest rebuild ${JSON.stringify(narrowest)}`);
     const curve = await env.database.prisma.curvePoint.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
     assert.deepEqual(curve.map((point) => point.step), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual(curve.filter((point) => point.valAccuracy !== null).map((point) => point.step), [4, 8]);
@@ -57,6 +61,10 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   // Retrain the cheapest front point at half its cost: the multiplier shrinks it under the target.
   const { front } = paretoFront(runs, { cost: 'flops' });
   const chosen = front[0]!;
+  // A target below the narrowest rebuild is refused before any retrain exists.
+  const retrainsBefore = await env.database.prisma.retrain.count();
+  await assert.rejects(startRetrain(deps, chosen.id, { targetCost: 1 }), /a target of 1 FLOPs cannot be met: even the narrowest rebuild .* costs [\d,]+ FLOPs/);
+  assert.equal(await env.database.prisma.retrain.count(), retrainsBefore);
   const targetCost = chosen.costFlops! / 2;
   const { retrainId } = await startRetrain(deps, chosen.id, { targetCost });
   const retrained = await waitForRetrain(deps, retrainId);

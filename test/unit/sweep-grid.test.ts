@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSweepConfig, type SweepConfigInput } from '../../src/sweep/config.ts';
-import { expandGrid, gridStrengthCount } from '../../src/sweep/grid.ts';
+import { expandGrid } from '../../src/sweep/grid.ts';
+import { strengthGridSize } from '../../src/morphnet/strengths.ts';
 import { runIdFor } from '../../src/sweep/run-id.ts';
 
 const base: SweepConfigInput = {
@@ -22,7 +23,7 @@ function close(actual: number, expected: number): void {
 test('expandGrid centres on 1/initial cost and crosses strengths x thresholds x seeds', () => {
   const config = parseSweepConfig(base);
   const points = expandGrid(config, 2e6);
-  assert.equal(gridStrengthCount({ decades: 1, perDecade: 2 }), 5);
+  assert.equal(strengthGridSize({ decades: 1, perDecade: 2 }), 5);
   assert.equal(points.length, 5 * 2 * 2);
   const strengths = [...new Set(points.map((p) => p.strength))];
   // One decade each side of 1/cost, two points per decade, evenly spaced in log10.

@@ -1,7 +1,11 @@
 import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SessionGate } from '../components/SessionGate.tsx';
+import { SignOutButton } from '../components/SignOutButton.tsx';
+import { authPolicy } from '../lib/server/auth-policy.ts';
+import { SESSION_COOKIE } from '../lib/server/session-cookie.ts';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,7 +13,8 @@ export const metadata: Metadata = {
   description: 'MorphNet structure-learning sweeps: launch, watch the Pareto front, retrain.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const signedIn = authPolicy().required && (await cookies()).has(SESSION_COOKIE);
   return (
     <html lang="en">
       <body>
@@ -31,6 +36,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </Link>
             <a href="/api/openapi.json">API</a>
           </nav>
+          {signedIn && <SignOutButton />}
         </header>
         <main id="main">
           <SessionGate>{children}</SessionGate>

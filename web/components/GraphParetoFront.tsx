@@ -1,18 +1,16 @@
 'use client';
 
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import { scaleLinear, scaleLog } from 'd3-scale';
-import type { CostAxis, Front, FrontPoint, RetrainedPoint } from '../hooks/dashboard-types.ts';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import type { CostAxis, Front } from '../hooks/dashboard-types.ts';
+import { accuracyScale, costScale, type PlotBox } from './chart-axes.ts';
+import { candidatesOf, frontKeys, type Candidate } from './decision-points.ts';
 import { DOMINATED_GRID, sampleDominated, type DominatedSample } from './dominated-sample.ts';
-import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength } from './format.ts';
+import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatCostTick, runLabel } from './format.ts';
 import { PointSymbol, THRESHOLD_SHAPES, type MarkerShape } from './PointSymbol.tsx';
 import type { StrengthColorScale } from './strength-colors.ts';
 
 /** What the chart reports upward when a marker is hovered, focused or opened. */
-export type ChartPoint =
-  | { kind: 'run'; sweepLabel: string; onFront: boolean; point: FrontPoint }
-  | { kind: 'retrain'; sweepLabel: string; point: RetrainedPoint }
-  | { kind: 'seed'; sweepLabel: string; cost: number; accuracy: number };
+export type ChartPoint = Candidate & { onFront: boolean };
 
 export interface FrontSeries {
   front: Front;
@@ -28,286 +26,294 @@ interface GraphParetoFrontProps {
   strengthColors: StrengthColorScale;
   thresholds: number[];
   activeKey: string | null;
+  /** A recommended pick to ring (the budget panel's answer). */
+  highlightKey?: string | null;
   onActivate: (point: ChartPoint | null) => void;
   onOpen: (point: ChartPoint) => void;
 }
 
-/** One marker's data; its look and handlers travel with it so one module-level renderer draws all. */
-interface Datum {
-  cost: number;
-  accuracy: number;
-  key: string;
-  chartPoint: ChartPoint;
-  marker: { shape: MarkerShape; fill: string; outline: string; radius: number; label: string };
-  onActivate: (point: ChartPoint) => void;
-  /**
-   * Asked at draw time, so a marker redrawn for any reason keeps its highlight.
-   */
-  isActive: (key: string) => boolean;
-}
-
-function MarkerElement({ datum, cx, cy }: { datum: Datum; cx: number; cy: number }) {
-  const { marker, chartPoint, onActivate } = datum;
-  // The highlight (.active, globals.css) is a class, not geometry: moving it between markers must
-  // not redraw the chart's hundreds of markers. The shape is the marker itself, without a wrapping
-  // group: one element per point less to create, lay out and paint on the page's first render.
-  return (
-    <PointSymbol
-      shape={marker.shape}
-      cx={cx}
-      cy={cy}
-      size={marker.radius}
-      fill={marker.fill}
-      stroke={marker.outline}
-      strokeWidth={1.2}
-      className={datum.isActive(datum.key) ? 'front-marker active' : 'front-marker'}
-      data-point-key={datum.key}
-      aria-label={marker.label}
-      onMouseEnter={() => onActivate(chartPoint)}
-    />
-  );
-}
-
-/** A step after each corner: the best accuracy reachable at or below each cost. */
-function stepAfterPath(corners: Array<{ cx: number; cy: number }>): string {
-  return corners
-    .map(({ cx, cy }, index) => (index === 0 ? `M${cx},${cy}` : `L${cx},${corners[index - 1].cy}L${cx},${cy}`))
-    .join('');
-}
-
-function costOf(point: ChartPoint): number {
-  return point.kind === 'seed' ? point.cost : point.point.cost;
-}
-
-function accuracyOf(point: ChartPoint): number {
-  return point.kind === 'seed' ? point.accuracy : point.point.accuracy;
-}
-
 export function chartPointKey(point: ChartPoint): string {
-  if (point.kind === 'run') return `run:${point.point.runId}`;
-  if (point.kind === 'retrain') return `retrain:${point.point.retrainId}`;
-  return `seed:${point.sweepLabel}`;
+  return point.key;
 }
 
 function describe(point: ChartPoint, axis: CostAxis): string {
-  const where = `cost ${formatCost(costOf(point), axis)}, accuracy ${formatAccuracy(accuracyOf(point))}`;
-  if (point.kind === 'seed') return `Seed network of ${point.sweepLabel}: ${where}`;
+  const where = `cost ${formatCost(point.cost, axis)}, accuracy ${formatAccuracy(point.accuracy)}${point.onFront ? ' (on the Pareto front)' : ''}`;
+  if (point.kind === 'seed') return `Seed network of ${point.sweepLabel}, unpruned: ${where}`;
   if (point.kind === 'retrain') return `Retrained structure of run ${point.point.runId}: ${where}`;
-  return `Run strength ${formatStrength(point.point.strength)}, threshold ${point.point.threshold}${
-    point.onFront ? ' (on the Pareto front)' : ''
-  }: ${where}`;
+  return `Run ${runLabel(point.point)}: ${where}`;
 }
 
-interface FrontScatterProps {
+/** One drawn marker: where it sits and how it looks. */
+interface Placed {
+  point: ChartPoint;
+  cx: number;
+  cy: number;
+  shape: MarkerShape;
+  fill: string;
+  outline: string;
+  radius: number;
+}
+
+interface ChartLayout {
+  box: PlotBox;
+  placed: Placed[];
+  /** Every point the chart knows, drawn or not (keyboard order: by cost). */
+  pointsByCost: ChartPoint[];
+  xTicks: Array<{ value: number; x: number; label: string }>;
+  yTicks: Array<{ value: number; y: number; label: string }>;
+  frontLines: Array<{ sweepId: string; color: string; path: string }>;
+  seedLines: Array<{ sweepId: string; color: string; y: number | null; x: number | null }>;
+}
+
+const CHART_HEIGHT = { wide: 420, narrow: 320 };
+/** Keeps markers off the axes at both ends of the cost range. */
+const COST_PADDING_PX = 14;
+/** A pointer this close to a marker's centre activates it (the nearest one wins). */
+const HOVER_RADIUS_PX = 16;
+
+/** A step after each corner: the best accuracy reachable at or below each cost. */
+function stepAfterPath(corners: Array<{ cx: number; cy: number }>): string {
+  return corners.map(({ cx, cy }, index) => (index === 0 ? `M${cx},${cy}` : `L${cx},${corners[index - 1]!.cy}L${cx},${cy}`)).join('');
+}
+
+function layoutChart(props: {
   series: FrontSeries[];
   samples: DominatedSample[];
   costAxis: CostAxis;
   logCost: boolean;
+  width: number;
   strengthColors: StrengthColorScale;
   thresholds: number[];
-  onActivate: (point: ChartPoint) => void;
-  isActive: (key: string) => boolean;
+}): ChartLayout | null {
+  const { series, samples, costAxis, logCost, width, strengthColors, thresholds } = props;
+  const narrow = width < 560;
+  const box: PlotBox = { width, height: narrow ? CHART_HEIGHT.narrow : CHART_HEIGHT.wide, top: 14, right: narrow ? 12 : 24, bottom: 48, left: narrow ? 52 : 60 };
+  const thresholdIndex = new Map(thresholds.map((threshold, index) => [threshold, index]));
+  const shapeOf = (threshold: number): MarkerShape => THRESHOLD_SHAPES[(thresholdIndex.get(threshold) ?? 0) % THRESHOLD_SHAPES.length]!;
+
+  const perSeries = series.map(({ front, label, color }, index) => {
+    const candidates = candidatesOf(front, label);
+    const onFront = new Set(frontKeys(candidates));
+    const points: ChartPoint[] = candidates.map((candidate) => ({ ...candidate, onFront: onFront.has(candidate.key) }));
+    // Every run the sampling did not thin out is drawn: the runs' own front (also those a retrain
+    // or the seed now beats) and the sampled dominated ones.
+    const drawnRuns = new Set([...front.pareto, ...samples[index]!.drawn].map((point) => `run:${point.runId}`));
+    return { front, color, points, drawn: points.filter((point) => point.kind !== 'run' || drawnRuns.has(point.key)) };
+  });
+  const all = perSeries.flatMap(({ points }) => points);
+  // The cost axis also covers a seed whose accuracy is not measured yet (drawn as a cost line).
+  const seedCosts = series.flatMap(({ front }) => (front.seedNetwork ? [front.seedNetwork.cost] : []));
+  const costs = [...all.map((point) => point.cost), ...seedCosts].filter((cost) => Number.isFinite(cost) && (!logCost || cost > 0));
+  if (costs.length === 0) return null;
+
+  const { x, ticks: xTicks } = costScale(costs, { log: logCost, box, padPx: COST_PADDING_PX, label: (cost) => formatCostTick(cost, costAxis) });
+  const { y, ticks: yTicks } = accuracyScale(all.map((point) => point.accuracy), box);
+  const placeable = (point: ChartPoint) => Number.isFinite(point.cost) && (!logCost || point.cost > 0);
+
+  const placed: Placed[] = [];
+  for (const { color, drawn } of perSeries) {
+    // Dominated first, front next, retrains and the seed on top: drawing order only; hover picks
+    // the nearest marker whatever lies above it.
+    const order = (point: ChartPoint) => (point.kind === 'seed' ? 3 : point.kind === 'retrain' ? 2 : point.onFront ? 1 : 0);
+    for (const point of [...drawn].sort((a, b) => order(a) - order(b))) {
+      if (!placeable(point)) continue;
+      const at = { point, cx: x(point.cost), cy: y(point.accuracy) };
+      if (point.kind === 'run') placed.push({ ...at, shape: shapeOf(point.point.threshold), fill: strengthColors.colorOf(point.point.strength), outline: color, radius: 6 });
+      else if (point.kind === 'retrain') placed.push({ ...at, shape: 'star', fill: '#f97316', outline: color, radius: 6.5 });
+      else placed.push({ ...at, shape: 'ring', fill: 'none', outline: color, radius: 9 });
+    }
+  }
+
+  return {
+    box,
+    placed,
+    pointsByCost: perSeries
+      .flatMap(({ drawn }) => drawn)
+      .filter(placeable)
+      .sort((a, b) => a.cost - b.cost || a.accuracy - b.accuracy),
+    xTicks: xTicks.map((tick) => ({ ...tick, x: x(tick.value) })),
+    yTicks: yTicks.map((tick) => ({ ...tick, y: y(tick.value) })),
+    frontLines: perSeries.map(({ front, color, points }) => ({
+      sweepId: front.sweepId,
+      color,
+      path: stepAfterPath(
+        points
+          .filter((point) => point.onFront && placeable(point))
+          .sort((a, b) => a.cost - b.cost)
+          .map((point) => ({ cx: x(point.cost), cy: y(point.accuracy) })),
+      ),
+    })),
+    seedLines: series.flatMap(({ front, color }): ChartLayout['seedLines'] => {
+      const seed = front.seedNetwork;
+      if (!seed) return [];
+      // Measured: the reference accuracy every point is read against. Not yet: where its cost lies.
+      if (seed.accuracy !== null) return [{ sweepId: front.sweepId, color, y: y(seed.accuracy), x: null }];
+      return Number.isFinite(x(seed.cost)) ? [{ sweepId: front.sweepId, color, y: null, x: x(seed.cost) }] : [];
+    }),
+  };
 }
 
 /** The SVG itself; memoized on everything but the active point, so a hover does not redraw it. */
-const FrontScatter = memo(function FrontScatter(props: FrontScatterProps) {
-  const { series, samples, costAxis, logCost, strengthColors, thresholds, onActivate, isActive } = props;
-  const thresholdIndex = new Map(thresholds.map((threshold, index) => [threshold, index]));
-  const thresholdShape = (threshold: number): MarkerShape => THRESHOLD_SHAPES[(thresholdIndex.get(threshold) ?? 0) % THRESHOLD_SHAPES.length];
-
-  const datum = (chartPoint: ChartPoint, cost: number, accuracy: number, look: Omit<Datum['marker'], 'label'>): Datum => ({
-    cost,
-    accuracy,
-    key: chartPointKey(chartPoint),
-    chartPoint,
-    marker: { ...look, label: describe(chartPoint, costAxis) },
-    onActivate,
-    isActive,
-  });
-
-  const runData = (points: FrontPoint[], onFront: boolean, sweepLabel: string, color: string): Datum[] =>
-    points.map((point) =>
-      datum({ kind: 'run', sweepLabel, onFront, point }, point.cost, point.accuracy, {
-        shape: thresholdShape(point.threshold),
-        fill: strengthColors.colorOf(point.strength),
-        outline: color,
-        radius: 6,
-      }),
-    );
-
-  // The axis ranges cover every point, drawn or not, so binning never moves the axes.
-  let lowestAccuracy = Infinity;
-  let lowestCost = Infinity;
-  let highestCost = -Infinity;
-  const include = (cost: number, accuracy: number | null) => {
-    if (accuracy !== null && accuracy < lowestAccuracy) lowestAccuracy = accuracy;
-    if (!Number.isFinite(cost) || (logCost && cost <= 0)) return;
-    if (cost < lowestCost) lowestCost = cost;
-    if (cost > highestCost) highestCost = cost;
-  };
-  for (const { front } of series) {
-    for (const list of [front.pareto, front.dominated, front.retrained]) for (const point of list) include(point.cost, point.accuracy);
-    if (front.seedNetwork) include(front.seedNetwork.cost, front.seedNetwork.accuracy);
-  }
-  const accuracyFloor = Number.isFinite(lowestAccuracy) ? Math.max(0, Math.floor(lowestAccuracy * 20) / 20 - 0.05) : 0;
-  // Close accuracies need a decimal, or neighbouring ticks would both read "100%".
-  const accuracyDecimals = 1 - accuracyFloor < 0.2 ? 1 : 0;
-  const { x, y, xTicks, yTicks } = plotScales({ lowestCost, highestCost, logCost, accuracyFloor });
-  const at = (cost: number, accuracy: number) => {
-    const cx = x(cost);
-    const cy = y(accuracy);
-    return Number.isFinite(cx) && Number.isFinite(cy) && (!logCost || cost > 0) ? { cx, cy } : null;
-  };
-
-  const runs = series.flatMap(({ front, label, color }, index) => [
-    // Dominated first, so front markers are never hidden under dominated ones.
-    ...runData(samples[index].drawn, false, label, color),
-    ...runData(front.pareto, true, label, color),
-  ]);
-  const retrains = series.flatMap(({ front, label, color }) =>
-    front.retrained.map((point) =>
-      datum({ kind: 'retrain', sweepLabel: label, point }, point.cost, point.accuracy, { shape: 'star', fill: '#f97316', outline: color, radius: 7 }),
-    ),
-  );
-  const seeds = series.flatMap(({ front, label, color }) => {
-    const seedNetwork = front.seedNetwork;
-    if (!seedNetwork || seedNetwork.accuracy === null) return [];
-    const chartPoint: ChartPoint = { kind: 'seed', sweepLabel: label, cost: seedNetwork.cost, accuracy: seedNetwork.accuracy };
-    return [datum(chartPoint, seedNetwork.cost, seedNetwork.accuracy, { shape: 'ring', fill: 'none', outline: color, radius: 9 })];
-  });
-  const marker = (item: Datum) => {
-    const position = at(item.cost, item.accuracy);
-    return position ? <MarkerElement key={item.key} datum={item} cx={position.cx} cy={position.cy} /> : null;
-  };
-
+const FrontScatter = memo(function FrontScatter({ layout, costAxis }: { layout: ChartLayout; costAxis: CostAxis }) {
+  const { box, placed, xTicks, yTicks, frontLines, seedLines } = layout;
+  const plotRight = box.width - box.right;
+  const plotBottom = box.height - box.bottom;
   return (
-    <svg className="pareto-svg" viewBox={`0 0 ${PLOT.width} ${PLOT.height}`} width="100%" role="img" aria-label="Cost versus accuracy">
-      <g className="grid" stroke="#d1d5db" strokeDasharray="3 3">
+    <svg className="pareto-svg" viewBox={`0 0 ${box.width} ${box.height}`} width={box.width} height={box.height} role="img" aria-label="Cost versus accuracy">
+      <g className="grid" stroke="#e5e7eb">
         {xTicks.map((tick) => (
-          <line key={`x${tick}`} x1={x(tick)} x2={x(tick)} y1={PLOT.top} y2={PLOT.height - PLOT.bottom} />
+          <line key={`x${tick.value}`} x1={tick.x} x2={tick.x} y1={box.top} y2={plotBottom} />
         ))}
         {yTicks.map((tick) => (
-          <line key={`y${tick}`} x1={PLOT.left} x2={PLOT.width - PLOT.right} y1={y(tick)} y2={y(tick)} />
+          <line key={`y${tick.value}`} x1={box.left} x2={plotRight} y1={tick.y} y2={tick.y} />
         ))}
       </g>
       <g className="axis" fontSize={12} fill="#4b5563">
-        <line x1={PLOT.left} x2={PLOT.width - PLOT.right} y1={PLOT.height - PLOT.bottom} y2={PLOT.height - PLOT.bottom} stroke="#6b7280" />
-        <line x1={PLOT.left} x2={PLOT.left} y1={PLOT.top} y2={PLOT.height - PLOT.bottom} stroke="#6b7280" />
+        <line x1={box.left} x2={plotRight} y1={plotBottom} y2={plotBottom} stroke="#6b7280" />
+        <line x1={box.left} x2={box.left} y1={box.top} y2={plotBottom} stroke="#6b7280" />
         {xTicks.map((tick) => (
-          <text key={`x${tick}`} x={x(tick)} y={PLOT.height - PLOT.bottom + 16} textAnchor="middle">
-            {formatCost(tick, costAxis)}
+          <text key={`x${tick.value}`} className="x-tick" x={tick.x} y={plotBottom + 16} textAnchor="middle">
+            {tick.label}
           </text>
         ))}
         {yTicks.map((tick) => (
-          <text key={`y${tick}`} x={PLOT.left - 6} y={y(tick) + 4} textAnchor="end">
-            {`${(tick * 100).toFixed(accuracyDecimals)}%`}
+          <text key={`y${tick.value}`} className="y-tick" x={box.left - 6} y={tick.y + 4} textAnchor="end">
+            {tick.label}
           </text>
         ))}
-        <text x={(PLOT.left + PLOT.width - PLOT.right) / 2} y={PLOT.height - 8} textAnchor="middle">
+        <text x={(box.left + plotRight) / 2} y={box.height - 8} textAnchor="middle">
           {COST_AXIS_LABELS[costAxis]}
         </text>
-        <text transform={`translate(16 ${(PLOT.top + PLOT.height - PLOT.bottom) / 2}) rotate(-90)`} textAnchor="middle">
-          Accuracy
+        <text transform={`translate(14 ${(box.top + plotBottom) / 2}) rotate(-90)`} textAnchor="middle">
+          Validation accuracy
         </text>
       </g>
-      {series.map(({ front, label, color }) => {
-        const seedNetwork = front.seedNetwork;
-        // Accuracy of the full-width seed was not measured: mark at least where its cost lies.
-        if (!seedNetwork || seedNetwork.accuracy !== null || !Number.isFinite(x(seedNetwork.cost))) return null;
-        return (
-          <g key={`seed-${front.sweepId}`} className="seed-reference-line">
-            <line x1={x(seedNetwork.cost)} x2={x(seedNetwork.cost)} y1={PLOT.top} y2={PLOT.height - PLOT.bottom} stroke={color} strokeDasharray="6 4" />
-            <text x={x(seedNetwork.cost) + 4} y={PLOT.top + 12} fill="#374151" fontSize={12}>{`${label}: seed network`}</text>
-          </g>
-        );
-      })}
-      <g className="run-layer">
-        {series.map(({ front, color }) => {
-          const corners = [...front.pareto]
-            .sort((a, b) => a.cost - b.cost)
-            .map((point) => at(point.cost, point.accuracy))
-            .filter((corner) => corner !== null);
-          return (
-            <g key={front.sweepId} className="front-step-line">
-              <path d={stepAfterPath(corners)} fill="none" stroke={color} strokeWidth={2} />
-            </g>
-          );
-        })}
-        {runs.map(marker)}
-      </g>
-      {retrains.map(marker)}
-      {seeds.map(marker)}
+      {seedLines.map((line) => (
+        <line
+          key={`seed-${line.sweepId}`}
+          className="seed-reference-line"
+          data-sweep-id={line.sweepId}
+          x1={line.x ?? box.left}
+          x2={line.x ?? plotRight}
+          y1={line.y ?? box.top}
+          y2={line.y ?? plotBottom}
+          stroke={line.color}
+          strokeDasharray="6 4"
+          strokeWidth={1.5}
+        />
+      ))}
+      {frontLines.map((line) => (
+        <g key={line.sweepId} className="front-step-line">
+          <path d={line.path} fill="none" stroke={line.color} strokeWidth={2} />
+        </g>
+      ))}
+      {placed.map(({ point, cx, cy, shape, fill, outline, radius }) => (
+        <PointSymbol
+          key={point.key}
+          shape={shape}
+          cx={cx}
+          cy={cy}
+          size={radius}
+          fill={fill}
+          stroke={outline}
+          strokeWidth={1.2}
+          className="front-marker"
+          data-point-key={point.key}
+          data-kind={point.kind}
+          data-on-front={point.onFront ? 'true' : 'false'}
+          aria-label={describe(point, costAxis)}
+        />
+      ))}
     </svg>
   );
 });
 
-/** The SVG's own coordinate system; the chart scales with its panel through the viewBox. */
-const PLOT = { width: 760, height: 420, top: 16, right: 32, bottom: 48, left: 64 };
-/** Keeps markers off the axes at both ends of the cost range. */
-const COST_PADDING_PX = 16;
-
-/** Cost (linear or log) and accuracy scales over the plot area, with their ticks. */
-function plotScales({ lowestCost, highestCost, logCost, accuracyFloor }: { lowestCost: number; highestCost: number; logCost: boolean; accuracyFloor: number }) {
-  const hasCosts = lowestCost <= highestCost;
-  // One distinct cost still needs a range around it.
-  const [low, high] = !hasCosts ? [1, 10] : lowestCost < highestCost ? [lowestCost, highestCost] : logCost ? [lowestCost / 2, highestCost * 2] : [lowestCost - 1, highestCost + 1];
-  const range = [PLOT.left + COST_PADDING_PX, PLOT.width - PLOT.right - COST_PADDING_PX];
-  const x = logCost ? scaleLog().domain([low, high]).nice().range(range) : scaleLinear().domain([low, high]).nice().range(range);
-  let xTicks = x.ticks(6);
-  // A log scale ticks every digit of every decade: beyond a few labels, keep the powers of ten.
-  if (logCost && xTicks.length > 8) xTicks = xTicks.filter((tick) => Number.isInteger(Math.round(Math.log10(tick) * 1e6) / 1e6));
-  const y = scaleLinear().domain([accuracyFloor, 1]).range([PLOT.height - PLOT.bottom, PLOT.top]);
-  return { x, y, xTicks, yTicks: y.ticks(6) };
+/**
+ * The chart's width follows its panel, so labels keep their size on a phone and ticks are laid out
+ * for it. Null until measured (before the first paint): drawing at a guessed width first would move
+ * every marker once the real width is known.
+ */
+function usePanelWidth(): [React.RefObject<HTMLDivElement | null>, number | null] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.max(280, Math.floor(element.clientWidth)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
 }
 
-/** The sweep's cost-vs-accuracy scatter: Pareto front as a step line, seed and retrains marked apart. */
+/** The sweep's cost-vs-accuracy scatter: the front over runs, retrains and the seed as a step line, the seed's accuracy as the reference line. */
 export function GraphParetoFront(props: GraphParetoFrontProps) {
-  const { series, costAxis, logCost, strengthColors, thresholds, activeKey, onActivate, onOpen } = props;
+  const { series, costAxis, logCost, strengthColors, thresholds, activeKey, highlightKey, onActivate, onOpen } = props;
   const samples = useMemo(() => series.map(({ front }) => sampleDominated(front.dominated, logCost)), [series, logCost]);
-
-  // Keyboard: the chart is one tab stop; arrows walk the drawn points by cost, Enter opens the active
-  // one. (Focusable markers would be one tab stop per point and lose focus whenever the chart redraws.)
-  const pointsByCost = useMemo(
-    () =>
-      series
-        .flatMap(({ front, label }, index) => [
-          ...front.pareto.map((point): ChartPoint => ({ kind: 'run', sweepLabel: label, onFront: true, point })),
-          ...samples[index].drawn.map((point): ChartPoint => ({ kind: 'run', sweepLabel: label, onFront: false, point })),
-          ...front.retrained.map((point): ChartPoint => ({ kind: 'retrain', sweepLabel: label, point })),
-          ...(front.seedNetwork && front.seedNetwork.accuracy !== null
-            ? [{ kind: 'seed', sweepLabel: label, cost: front.seedNetwork.cost, accuracy: front.seedNetwork.accuracy } as ChartPoint]
-            : []),
-        ])
-        .sort((a, b) => costOf(a) - costOf(b) || accuracyOf(a) - accuracyOf(b)),
-    [series, samples],
+  const [frameRef, width] = usePanelWidth();
+  const layout = useMemo(
+    () => (width === null ? null : layoutChart({ series, samples, costAxis, logCost, width, strengthColors, thresholds })),
+    [series, samples, costAxis, logCost, width, strengthColors, thresholds],
   );
-  const activeIndex = useMemo(() => pointsByCost.findIndex((point) => chartPointKey(point) === activeKey), [pointsByCost, activeKey]);
+  const pointsByCost = layout?.pointsByCost ?? [];
+  const activeIndex = useMemo(() => pointsByCost.findIndex((point) => point.key === activeKey), [pointsByCost, activeKey]);
 
-  const frameRef = useRef<HTMLDivElement>(null);
-  const activeKeyRef = useRef<string | null>(activeKey);
-  activeKeyRef.current = activeKey;
-  const isActive = useCallback((key: string) => activeKeyRef.current === key, []);
+  // The highlight (.active, .recommended in globals.css) is a class, not geometry: moving it between
+  // markers must not redraw the chart's hundreds of markers.
   useLayoutEffect(() => {
     const frame = frameRef.current;
     if (!frame) return;
-    for (const marker of frame.querySelectorAll('.front-marker.active')) marker.classList.remove('active');
-    if (activeKey !== null) frame.querySelector(`[data-point-key="${CSS.escape(activeKey)}"]`)?.classList.add('active');
+    for (const [className, key] of [['active', activeKey], ['recommended', highlightKey ?? null]] as const) {
+      for (const marker of frame.querySelectorAll(`.front-marker.${className}`)) marker.classList.remove(className);
+      if (key !== null) frame.querySelector(`[data-point-key="${CSS.escape(key)}"]`)?.classList.add(className);
+    }
+  }, [activeKey, highlightKey, layout]);
+
+  /** The marker nearest the pointer, within reach: markers that overlap stay reachable from their uncovered side. */
+  const nearestTo = (event: PointerEvent<HTMLDivElement>): ChartPoint | null => {
+    const svg = frameRef.current?.querySelector('svg');
+    if (!layout || !svg) return null;
+    const rect = svg.getBoundingClientRect();
+    const px = ((event.clientX - rect.left) * layout.box.width) / rect.width;
+    const py = ((event.clientY - rect.top) * layout.box.height) / rect.height;
+    let best: Placed | null = null;
+    let bestDistance = HOVER_RADIUS_PX ** 2;
+    for (const marker of layout.placed) {
+      // A run under the seed's ring wins a tie: the seed opens nothing.
+      const distance = (marker.cx - px) ** 2 + (marker.cy - py) ** 2 + (marker.point.kind === 'seed' ? 1 : 0);
+      if (distance <= bestDistance) {
+        best = marker;
+        bestDistance = distance;
+      }
+    }
+    return best?.point ?? null;
+  };
+  const lastHovered = useRef<string | null>(null);
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    const point = nearestTo(event);
+    if (point && point.key !== lastHovered.current) {
+      lastHovered.current = point.key;
+      onActivate(point);
+    }
+  };
+  // A press opens the marker it started on, resolved at the chart: a marker redrawn between
+  // mouse-down and mouse-up never receives a click.
+  const pressed = useRef<ChartPoint | null>(null);
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    pressed.current = event.button === 0 ? nearestTo(event) : null;
+  };
+  const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
+    const point = pressed.current;
+    pressed.current = null;
+    if (point && nearestTo(event)?.key === point.key) onOpen(point);
+  };
+  useEffect(() => {
+    lastHovered.current = activeKey;
   }, [activeKey]);
 
-  // A press on a marker opens it, resolved at the chart rather than on the marker: a marker redrawn
-  // between mouse-down and mouse-up never receives a click. The key pressed is remembered at
-  // pointer-down and opened at pointer-up.
-  const pressedKey = useRef<string | null>(null);
-  const pointKeyAt = (target: EventTarget) => (target as Element).closest?.('[data-point-key]')?.getAttribute('data-point-key') ?? null;
-  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    pressedKey.current = event.button === 0 ? pointKeyAt(event.target) : null;
-  };
-  const onPointerUp = () => {
-    const key = pressedKey.current;
-    pressedKey.current = null;
-    const point = key === null ? undefined : pointsByCost.find((candidate) => chartPointKey(candidate) === key);
-    if (point) onOpen(point);
-  };
+  // Keyboard: the chart is one tab stop; arrows walk the drawn points by cost, Enter opens the active one.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (pointsByCost.length === 0) return;
     const last = pointsByCost.length - 1;
@@ -321,10 +327,10 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
     };
     if (event.key in moves) {
       event.preventDefault();
-      onActivate(pointsByCost[moves[event.key]]);
+      onActivate(pointsByCost[moves[event.key]!]!);
     } else if ((event.key === 'Enter' || event.key === ' ') && activeIndex >= 0) {
       event.preventDefault();
-      onOpen(pointsByCost[activeIndex]);
+      onOpen(pointsByCost[activeIndex]!);
     } else if (event.key === 'Escape') {
       onActivate(null);
     }
@@ -341,22 +347,22 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
         role="group"
         aria-label={`Pareto chart, ${pointsByCost.length} points drawn: arrow keys move between points by cost, Enter opens the run`}
         onKeyDown={onKeyDown}
+        onPointerMove={onPointerMove}
         onPointerDown={onPointerDown}
         onPointerUp={onPointerUp}
         onFocus={() => {
-          if (activeIndex < 0 && pointsByCost.length > 0) onActivate(pointsByCost[0]);
+          if (activeIndex < 0 && pointsByCost.length > 0) onActivate(pointsByCost[0]!);
         }}
       >
-        <FrontScatter
-          series={series}
-          samples={samples}
-          costAxis={costAxis}
-          logCost={logCost}
-          strengthColors={strengthColors}
-          thresholds={thresholds}
-          onActivate={onActivate}
-          isActive={isActive}
-        />
+        {width === null ? (
+          <div style={{ height: CHART_HEIGHT.wide }} aria-hidden="true" />
+        ) : layout ? (
+          <FrontScatter layout={layout} costAxis={costAxis} />
+        ) : (
+          <p className="muted chart-empty" data-testid="chart-empty">
+            No finished run to draw yet: the chart appears with the first run that completes.
+          </p>
+        )}
       </div>
       {binned.length > 0 && (
         <p className="chart-note muted" data-testid="chart-sampling-note">

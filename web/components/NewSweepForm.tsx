@@ -12,6 +12,7 @@ import {
   type RegularizerAlgorithm,
   type SweepConfigInput,
 } from '../../src/sweep/config.ts';
+import { SweepPreview } from './SweepPreview.tsx';
 import {
   DEFAULT_SWEEP_FORM,
   DEFAULT_THRESHOLDS,
@@ -30,6 +31,12 @@ interface NewSweepFormProps {
 }
 
 const NO_PROBLEMS: FormProblems = { byField: {}, general: [] };
+const ALGORITHM_LABELS: Record<string, string> = {
+  'logistic-sigmoid': 'FiGS: logistic-sigmoid gates (recommended)',
+  gamma: 'Gamma: batch-norm scale L1',
+  'group-lasso': 'Group lasso on kernels',
+};
+const COST_LABELS: Record<string, string> = { flops: 'FLOPs', 'model-size': 'Model size (weights)', latency: 'Latency (roofline)' };
 
 /** The "new sweep" form: the API's zod schema checks it here first, server problems land on their fields. */
 export function NewSweepForm({ onSubmit, initialValues }: NewSweepFormProps) {
@@ -106,7 +113,7 @@ export function NewSweepForm({ onSubmit, initialValues }: NewSweepFormProps) {
     />
   );
 
-  const select = (field: SweepFormField, options: readonly string[], onChange?: (value: string) => void) => (
+  const select = (field: SweepFormField, options: readonly string[], onChange?: (value: string) => void, labels: Record<string, string> = {}) => (
     <select
       {...fieldProps(field)}
       value={values[field] as string}
@@ -114,7 +121,7 @@ export function NewSweepForm({ onSubmit, initialValues }: NewSweepFormProps) {
     >
       {options.map((option) => (
         <option key={option} value={option}>
-          {option}
+          {labels[option] ?? option}
         </option>
       ))}
     </select>
@@ -151,8 +158,8 @@ export function NewSweepForm({ onSubmit, initialValues }: NewSweepFormProps) {
 
       <fieldset>
         <legend>Regularizer</legend>
-        {row('algorithm', 'Algorithm', select('algorithm', REGULARIZER_ALGORITHMS, (v) => chooseAlgorithm(v as RegularizerAlgorithm)))}
-        {row('cost', 'Cost to reduce', select('cost', COST_KINDS))}
+        {row('algorithm', 'Algorithm', select('algorithm', REGULARIZER_ALGORITHMS, (v) => chooseAlgorithm(v as RegularizerAlgorithm), ALGORITHM_LABELS))}
+        {row('cost', 'Cost to reduce', select('cost', COST_KINDS, undefined, COST_LABELS))}
         {row(
           'hardware',
           'Latency hardware',
@@ -248,6 +255,8 @@ export function NewSweepForm({ onSubmit, initialValues }: NewSweepFormProps) {
         {row('seeds', 'Seeds', text('seeds'), 'Comma-separated; each grid point runs once per seed.')}
         {row('concurrency', 'Concurrent runs', text('concurrency', { inputMode: 'numeric' }))}
       </fieldset>
+
+      <SweepPreview values={values} />
 
       <div className="form-actions">
         <button type="submit" className="primary" disabled={submitting}>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
-import { formatAccuracy, formatCost, formatStrength } from './format.ts';
+import { formatAccuracy, formatCost, formatStrength, retrainScaling } from './format.ts';
 import type { ChartPoint } from './GraphParetoFront.tsx';
 import { RunWidthSummary } from './RunWidthSummary.tsx';
 
@@ -14,8 +14,12 @@ export function PointDetails({ point, costAxis }: { point: ChartPoint | null; co
         <p className="muted">Hover a point, or Tab to the chart and use the arrow keys, to see its details; a click or Enter opens its run.</p>
       ) : point.kind === 'seed' ? (
         <>
-          <h3>Seed network ({point.sweepLabel})</h3>
+          <h3>Seed network</h3>
           <dl>
+            <dt>Sweep</dt>
+            <dd>{point.sweepLabel}</dd>
+            <dt>Structure</dt>
+            <dd>unpruned, trained on the sweep&apos;s recipe</dd>
             <dt>Cost</dt>
             <dd>{formatCost(point.cost, costAxis)}</dd>
             <dt>Accuracy</dt>
@@ -30,18 +34,22 @@ export function PointDetails({ point, costAxis }: { point: ChartPoint | null; co
             <dd>
               <Link href={`/runs/${encodeURIComponent(point.point.runId)}`}>{point.point.runId}</Link>
             </dd>
+            {point.source && (
+              <>
+                <dt>Strength</dt>
+                <dd>{formatStrength(point.source.strength)}</dd>
+                <dt>Threshold</dt>
+                <dd>{point.source.threshold}</dd>
+              </>
+            )}
             <dt>Scaling</dt>
-            <dd>
-              {point.point.widthMultiplier !== null
-                ? `width × ${point.point.widthMultiplier}`
-                : point.point.targetCost !== null
-                  ? `target ${formatCost(point.point.targetCost, costAxis)}`
-                  : 'as learned'}
-            </dd>
+            <dd>{retrainScaling(point.point, costAxis)}</dd>
             <dt>Cost</dt>
-            <dd>{formatCost(point.point.cost, costAxis)}</dd>
+            <dd>{formatCost(point.cost, costAxis)}</dd>
             <dt>Accuracy</dt>
-            <dd>{formatAccuracy(point.point.accuracy)}</dd>
+            <dd>{formatAccuracy(point.accuracy)}</dd>
+            <dt>Pareto</dt>
+            <dd>{point.onFront ? 'on the front' : 'dominated'}</dd>
           </dl>
         </>
       ) : (
@@ -56,10 +64,12 @@ export function PointDetails({ point, costAxis }: { point: ChartPoint | null; co
             <dd>{formatStrength(point.point.strength)}</dd>
             <dt>Threshold</dt>
             <dd>{point.point.threshold}</dd>
+            <dt>Seed</dt>
+            <dd>{point.point.seed}</dd>
             <dt>Cost</dt>
-            <dd>{formatCost(point.point.cost, costAxis)}</dd>
+            <dd>{formatCost(point.cost, costAxis)}</dd>
             <dt>Accuracy</dt>
-            <dd>{formatAccuracy(point.point.accuracy)}</dd>
+            <dd>{formatAccuracy(point.accuracy)}</dd>
             <dt>Widths</dt>
             <dd>
               <RunWidthSummary runId={point.point.runId} />

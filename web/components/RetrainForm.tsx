@@ -2,7 +2,8 @@
 
 import { useRef, useState } from 'react';
 import type { CostAxis } from '../hooks/dashboard-types.ts';
-import { COST_AXIS_LABELS, formatCost } from './format.ts';
+import { parseBudget } from './decision-points.ts';
+import { COST_AXIS_LABELS, compactNumber, formatCost } from './format.ts';
 
 export type RetrainChoice = { widthMultiplier?: number; targetCost?: number };
 export type RetrainOutcome = { ok: true } | { ok: false; message: string };
@@ -16,13 +17,20 @@ type Scaling = 'as-learned' | 'width-multiplier' | 'target-cost';
 export function RetrainForm(props: {
   costAxis: CostAxis;
   learnedCost: number | null;
+  /** The lowest target a retrain of this structure can meet (every layer at about one channel). */
+  narrowestCost: number | null;
   /** `idempotencyKey` is the same for repeated submits of one choice until one succeeds. */
   onSubmit: (choice: RetrainChoice, idempotencyKey: string) => Promise<RetrainOutcome>;
 }) {
-  const { costAxis, learnedCost, onSubmit } = props;
-  const [scaling, setScaling] = useState<Scaling>('as-learned');
+  const { costAxis, learnedCost, narrowestCost, onSubmit } = props;
+  const [scaling, setScalingChoice] = useState<Scaling>('as-learned');
+  // A problem belongs to the choice it was found in: switching choices clears it.
+  const setScaling = (choice: Scaling) => {
+    setScalingChoice(choice);
+    setProblem(null);
+  };
   const [widthMultiplier, setWidthMultiplier] = useState('1.5');
-  const [targetCost, setTargetCost] = useState(learnedCost !== null ? String(Math.round(learnedCost)) : '');
+  const [targetCost, setTargetCost] = useState(learnedCost !== null ? compactNumber(learnedCost) : '');
   const [problem, setProblem] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   // A double click submits twice before React disables the button: the second submit is dropped
@@ -35,10 +43,18 @@ export function RetrainForm(props: {
     setProblem(null);
     let choice: RetrainChoice = {};
     if (scaling !== 'as-learned') {
-      const raw = scaling === 'width-multiplier' ? widthMultiplier : targetCost;
-      const value = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
-        setProblem(`${scaling === 'width-multiplier' ? 'Width multiplier' : 'Target cost'} must be a positive number.`);
+      const raw = (scaling === 'width-multiplier' ? widthMultiplier : targetCost).trim();
+      const value = scaling === 'width-multiplier' ? Number(raw) : (parseBudget(raw, costAxis) ?? Number.NaN);
+      if (raw === '' || !Number.isFinite(value) || value <= 0) {
+        setProblem(
+          scaling === 'width-multiplier'
+            ? 'Write the width multiplier as a positive number, e.g. 0.75 or 1.5.'
+            : `Write the target as a positive amount of ${COST_AXIS_LABELS[costAxis]}, e.g. ${costAxis === 'latency' ? '2 ms' : '5M or 5e6'}.`,
+        );
+        return;
+      }
+      if (scaling === 'target-cost' && narrowestCost !== null && value < narrowestCost) {
+        setProblem(`No width reaches ${formatCost(value, costAxis)}: even the narrowest rebuild of this structure (about one channel per layer) costs ${formatCost(narrowestCost, costAxis)}.`);
         return;
       }
       if (scaling === 'width-multiplier' && value > 8) {
@@ -99,7 +115,7 @@ export function RetrainForm(props: {
         {scaling === 'target-cost' && (
           <label className="stacked">
             Target {COST_AXIS_LABELS[costAxis]}
-            {learnedCost !== null && ` (learned: ${formatCost(learnedCost, costAxis)})`}
+            {learnedCost !== null && ` (learned: ${formatCost(learnedCost, costAxis)}${narrowestCost !== null ? `; reachable from ${formatCost(narrowestCost, costAxis)}` : ''})`}
             <input
               type="text"
               inputMode="decimal"

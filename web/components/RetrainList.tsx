@@ -1,5 +1,5 @@
 import type { CostAxis, Retrain } from '../hooks/dashboard-types.ts';
-import { costOnAxis, formatAccuracy, formatCost } from './format.ts';
+import { costOnAxis, formatAccuracy, formatCost, retrainScaling } from './format.ts';
 import { RetrainedModelDownload } from './RetrainedModelDownload.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { StepProgress } from './StepProgress.tsx';
@@ -29,11 +29,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
               <tr key={retrain.id} data-retrain-id={retrain.id} data-status={retrain.status}>
                 <td>{retrain.id}</td>
                 <td>
-                  {retrain.widthMultiplier !== null
-                    ? `width × ${retrain.widthMultiplier}`
-                    : retrain.targetCost !== null
-                      ? `target ${formatCost(retrain.targetCost, costAxis)}`
-                      : 'as learned'}
+                  {retrainScaling(retrain, costAxis)}
                 </td>
                 <td>
                   <StatusBadge status={retrain.status} />

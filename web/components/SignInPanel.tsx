@@ -32,9 +32,7 @@ export function SignInPanel({ onSignIn }: { onSignIn: (token: string) => Promise
         paste it here.
       </p>
       <form onSubmit={submit}>
-        <label htmlFor="api-token" className="visually-hidden">
-          API token
-        </label>
+        <label htmlFor="api-token">API token</label>
         <input
           id="api-token"
           type="password"

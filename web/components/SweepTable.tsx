@@ -7,6 +7,7 @@ import { StatusBadge } from './StatusBadge.tsx';
 /** The sweeps list: status, progress and best point of each. */
 export function SweepTable({ sweeps }: { sweeps: SweepSummary[] }) {
   return (
+    <div className="table-wrap">
     <table className="data-table" data-testid="sweep-table">
       <caption className="visually-hidden">Sweeps, newest first</caption>
       <thead>
@@ -14,8 +15,7 @@ export function SweepTable({ sweeps }: { sweeps: SweepSummary[] }) {
           <th scope="col">Name</th>
           <th scope="col">Status</th>
           <th scope="col">Runs</th>
-          <th scope="col">Best accuracy</th>
-          <th scope="col">Its cost</th>
+          <th scope="col">Most accurate run</th>
           <th scope="col">Tags</th>
           <th scope="col">Created</th>
         </tr>
@@ -32,8 +32,10 @@ export function SweepTable({ sweeps }: { sweeps: SweepSummary[] }) {
             <td>
               <RunCountsBar runCounts={sweep.runs} />
             </td>
-            <td className="num">{sweep.best ? formatAccuracy(sweep.best.accuracy) : '–'}</td>
-            <td className="num">{sweep.best?.cost != null ? formatCost(sweep.best.cost, sweep.costAxis) : '–'}</td>
+            {/* The most accurate run is usually the least pruned: its cost says how much that accuracy costs. */}
+            <td className="num">
+              {sweep.best ? `${formatAccuracy(sweep.best.accuracy)}${sweep.best.cost !== null ? ` at ${formatCost(sweep.best.cost, sweep.costAxis)}` : ''}` : '–'}
+            </td>
             <td>{sweep.tags.join(', ')}</td>
             <td>
               <time dateTime={sweep.createdAt}>{formatDateTime(sweep.createdAt)}</time>
@@ -42,12 +44,13 @@ export function SweepTable({ sweeps }: { sweeps: SweepSummary[] }) {
         ))}
         {sweeps.length === 0 && (
           <tr>
-            <td colSpan={7} className="muted">
+            <td colSpan={6} className="muted">
               No sweeps yet. <Link href="/sweeps/new">Start one.</Link>
             </td>
           </tr>
         )}
       </tbody>
     </table>
+    </div>
   );
 }

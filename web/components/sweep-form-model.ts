@@ -54,10 +54,11 @@ export const DEFAULT_SWEEP_FORM: SweepFormValues = {
   dataset: 'fashion-mnist',
   networkName: 'reference-cnn',
   networkWidthMultiplier: '1',
-  algorithm: 'gamma',
+  // FiGS (logistic-sigmoid gates) is the regularizer MorphNet recommends.
+  algorithm: 'logistic-sigmoid',
   cost: 'flops',
   hardware: '',
-  thresholds: DEFAULT_THRESHOLDS.gamma,
+  thresholds: DEFAULT_THRESHOLDS['logistic-sigmoid'],
   strengthMode: 'grid',
   gridDecades: '2',
   gridPerDecade: '2',

@@ -68,3 +68,8 @@ export async function signIn(token: string): Promise<{ ok: true } | Failure> {
     return failureOf(error);
   }
 }
+
+/** Ends the browser session: the server clears the http-only cookie this page cannot touch. */
+export async function signOut(): Promise<void> {
+  await fetch('/api/session', { method: 'DELETE' });
+}

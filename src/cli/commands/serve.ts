@@ -11,5 +11,6 @@ export function registerServeCommand(program: Command): void {
       return port;
     }, 3000)
     .option('--host <address>', 'address to bind; anything but loopback always requires API tokens', '127.0.0.1')
-    .action(async (options: { port: number; host: string }) => (await import('../actions/serve.ts')).serveAction(options));
+    .option('--with-worker', 'also start one worker process on the same database, Temporal and task queue (stopped with the server)', false)
+    .action(async (options: { port: number; host: string; withWorker: boolean }) => (await import('../actions/serve.ts')).serveAction(options));
 }

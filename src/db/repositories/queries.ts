@@ -348,6 +348,8 @@ export interface RunDetailRow {
   curve: CurvePoint[];
   /** StructureJson (src/morphnet) once the run has finished, else null. */
   structure: unknown;
+  /** Costs of the narrowest rebuild of the structure; null before it finished (or for runs older than the column). */
+  narrowestCost: Costs | null;
   retrains: RetrainRow[];
 }
 
@@ -371,6 +373,7 @@ export async function getRunDetail(prisma: PrismaClient, runId: string): Promise
       testAccuracy: true,
       error: true,
       structure: true,
+      narrowestCost: true,
       createdAt: true,
       startedAt: true,
       finishedAt: true,
@@ -382,9 +385,10 @@ export async function getRunDetail(prisma: PrismaClient, runId: string): Promise
     },
   });
   if (!run) return null;
-  const { costFlops, costModelSize, costLatencyNs, retrains, ...rest } = run;
+  const { costFlops, costModelSize, costLatencyNs, retrains, narrowestCost, ...rest } = run;
   return {
     ...rest,
+    narrowestCost: (narrowestCost as Costs | null) ?? null,
     costs: { flops: costFlops, modelSize: costModelSize, latencyNs: costLatencyNs },
     retrains: retrains.map(toRetrainRow),
   };

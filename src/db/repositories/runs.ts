@@ -60,14 +60,14 @@ export async function recordRunTotalSteps(prisma: PrismaClient, runId: string, a
 }
 
 /**
- * Stores the attempt's result; false when the run was completed already (by an earlier attempt that
- * finished late: its result stands). StaleAttemptError when a newer attempt owns the run.
+ * Stores the attempt's result; false when the run was completed already (that result stands).
+ * StaleAttemptError when a newer attempt owns the run.
  */
 export async function completeRun(
   prisma: PrismaClient,
   runId: string,
   attempt: number,
-  result: RunResultSummary & { step: number; structure: unknown },
+  result: RunResultSummary & { step: number; structure: unknown; narrowestCost?: { flops: number; modelSize: number; latencyNs: number } },
 ): Promise<boolean> {
   const { count } = await prisma.run.updateMany({
     where: { id: runId, attempt, status: 'running' },
@@ -80,6 +80,7 @@ export async function completeRun(
       valAccuracy: result.valAccuracy,
       testAccuracy: result.testAccuracy,
       structure: result.structure as Prisma.InputJsonValue,
+      ...(result.narrowestCost ? { narrowestCost: result.narrowestCost } : {}),
       error: null,
       finishedAt: new Date(),
     },

@@ -81,6 +81,11 @@ export async function storeSeedCost(prisma: PrismaClient, sweepId: string, seedC
   await prisma.sweep.update({ where: { id: sweepId }, data: { seedCost: { flops, modelSize, latencyNs } } });
 }
 
+/** The full-width seed network's validation accuracy on the sweep's recipe (the front's reference). */
+export async function storeSeedAccuracy(prisma: PrismaClient, sweepId: string, seedAccuracy: number): Promise<void> {
+  await prisma.sweep.update({ where: { id: sweepId }, data: { seedAccuracy } });
+}
+
 export async function finishSweep(prisma: PrismaClient, sweepId: string, status: FinalSweepStatus, error?: string): Promise<void> {
   await prisma.sweep.update({ where: { id: sweepId }, data: { status, error: error ?? null, finishedAt: new Date() } });
 }

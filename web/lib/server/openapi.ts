@@ -43,6 +43,7 @@ for (const [id, schema] of Object.entries({
   ModelProblem: wireModels.ModelProblemSchema,
   UserModelSummary: wireModels.UserModelSummarySchema,
   UserModel: wireModels.UserModelSchema,
+  WorkerStatus: wire.WorkerStatusSchema,
 })) {
   register(schema, id);
 }
@@ -353,6 +354,13 @@ function buildOpenApiDocument(): object {
           summary: 'Clear the session cookie',
           security: [],
           responses: { '204': { description: 'signed out' } },
+        },
+      },
+      '/api/workers': {
+        get: {
+          operationId: 'describeWorkers',
+          summary: "Workers polling this deployment's task queues (Temporal DescribeTaskQueue), to tell queued work that no worker will pick up",
+          responses: { '200': json('WorkerStatus', 'the pollers of each task queue'), ...errors([503, 'Temporal is unreachable']) },
         },
       },
       '/api/health': {

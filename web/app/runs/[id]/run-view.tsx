@@ -3,26 +3,36 @@
 import Link from 'next/link';
 import { ApiErrorNotice } from '../../../components/ApiErrorNotice.tsx';
 import { CurvesChart } from '../../../components/CurvesChart.tsx';
-import { costOnAxis, formatAccuracy, formatCost, formatStrength } from '../../../components/format.ts';
+import { costOnAxis, formatAccuracy, formatAccuracyChange, formatCost, formatShare, formatStrength, runLabel } from '../../../components/format.ts';
 import { LayerWidthBars } from '../../../components/LayerWidthBars.tsx';
 import { RetrainForm } from '../../../components/RetrainForm.tsx';
 import { RetrainList } from '../../../components/RetrainList.tsx';
 import { StatusBadge } from '../../../components/StatusBadge.tsx';
 import { StepProgress } from '../../../components/StepProgress.tsx';
 import { StructureDownload } from '../../../components/StructureDownload.tsx';
+import { WorkerWarning } from '../../../components/WorkerWarning.tsx';
 import { startRetrain } from '../../../hooks/dashboard-actions.ts';
 import { useRun } from '../../../hooks/useRun.ts';
 import { useSweep } from '../../../hooks/useSweep.ts';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
 
 export function RunView({ runId }: { runId: string }) {
   const run = useRun(runId, { live: true });
   const sweep = useSweep(run.data?.sweepId ?? null);
 
+  useDocumentTitle(run.data && sweep.data ? `Run ${runLabel(run.data)} · ${sweep.data.name} · MorphSweep` : null);
   if (run.error) return <ApiErrorNotice error={run.error} what={`run ${runId}`} onRetry={run.reload} />;
   if (!run.data || !sweep.data) return <p className="muted">Loading run…</p>;
   const detail = run.data;
   const costAxis = sweep.data.costAxis;
   const learnedCost = costOnAxis(detail.costs, costAxis);
+  const seedCosts = sweep.data.seedCost;
+  const seedAccuracy = sweep.data.seedAccuracy;
+  const waiting = detail.status === 'pending' || detail.retrains.some((retrain) => retrain.status === 'pending' || retrain.status === 'running');
+  const ofSeed = (cost: number | null, axis: 'flops' | 'model-size' | 'latency') => {
+    const seed = seedCosts ? costOnAxis(seedCosts, axis) : null;
+    return cost !== null && seed ? ` (${formatShare(cost / seed)} of seed)` : '';
+  };
 
   return (
     <>
@@ -30,12 +40,16 @@ export function RunView({ runId }: { runId: string }) {
         <Link href={`/sweeps/${encodeURIComponent(detail.sweepId)}`}>← {sweep.data.name}</Link>
       </p>
       <div className="page-head">
-        <h1>Run {detail.id}</h1>
+        <h1>
+          Run {detail.id}
+          <span className="run-label">{runLabel(detail)}</span>
+        </h1>
         <div className="meta">
           <StatusBadge status={detail.status} />
           <StepProgress step={detail.step} totalSteps={detail.totalSteps} label="structure-learning progress" />
         </div>
       </div>
+      {waiting && <WorkerWarning />}
       {detail.error && <p className="notice error">Run failed: {detail.error}</p>}
       <dl className="facts panel" data-testid="run-facts">
         <div>
@@ -52,19 +66,22 @@ export function RunView({ runId }: { runId: string }) {
         </div>
         <div>
           <dt>FLOPs</dt>
-          <dd>{detail.costs.flops !== null ? formatCost(detail.costs.flops, 'flops') : '–'}</dd>
+          <dd>{detail.costs.flops !== null ? formatCost(detail.costs.flops, 'flops') + ofSeed(detail.costs.flops, 'flops') : '–'}</dd>
         </div>
         <div>
           <dt>Model size</dt>
-          <dd>{detail.costs.modelSize !== null ? formatCost(detail.costs.modelSize, 'model-size') : '–'}</dd>
+          <dd>{detail.costs.modelSize !== null ? formatCost(detail.costs.modelSize, 'model-size') + ofSeed(detail.costs.modelSize, 'model-size') : '–'}</dd>
         </div>
         <div>
           <dt>Latency</dt>
-          <dd>{detail.costs.latencyNs !== null ? formatCost(detail.costs.latencyNs, 'latency') : '–'}</dd>
+          <dd>{detail.costs.latencyNs !== null ? formatCost(detail.costs.latencyNs, 'latency') + ofSeed(detail.costs.latencyNs, 'latency') : '–'}</dd>
         </div>
         <div>
           <dt>Val. accuracy</dt>
-          <dd>{formatAccuracy(detail.valAccuracy)}</dd>
+          <dd>
+            {formatAccuracy(detail.valAccuracy)}
+            {detail.valAccuracy !== null && seedAccuracy !== null ? ` (${formatAccuracyChange(detail.valAccuracy - seedAccuracy)} vs seed)` : ''}
+          </dd>
         </div>
         <div>
           <dt>Test accuracy</dt>
@@ -78,7 +95,7 @@ export function RunView({ runId }: { runId: string }) {
 
       <section aria-labelledby="curves-title">
         <h2 id="curves-title">Curves</h2>
-        <CurvesChart curve={detail.curve} costAxis={costAxis} />
+        <CurvesChart curve={detail.curve} costAxis={costAxis} totalSteps={detail.totalSteps} />
       </section>
 
       <section aria-labelledby="widths-title">
@@ -93,6 +110,7 @@ export function RunView({ runId }: { runId: string }) {
           <RetrainForm
             costAxis={costAxis}
             learnedCost={learnedCost}
+            narrowestCost={detail.narrowestCost ? costOnAxis(detail.narrowestCost, costAxis) : null}
             onSubmit={async (choice, idempotencyKey) => {
               const outcome = await startRetrain(detail.id, choice, idempotencyKey);
               run.reload();

@@ -1,5 +1,7 @@
 import { cookies } from 'next/headers';
+import { notFound } from 'next/navigation';
 import { preload } from 'react-dom';
+import { pageTargetExists } from '../../../lib/server/page-exists.ts';
 import { SESSION_COOKIE } from '../../../lib/server/session-cookie.ts';
 import { SweepView } from './sweep-view.tsx';
 
@@ -10,6 +12,7 @@ export default async function SweepPage(props: {
   const { id } = await props.params;
   const { overlay } = await props.searchParams;
   const sweepId = decodeURIComponent(id);
+  if ((await pageTargetExists('sweep', sweepId)) === false) notFound();
   const overlayIds = (Array.isArray(overlay) ? overlay.join(',') : (overlay ?? ''))
     .split(',')
     .filter((overlayId) => overlayId !== '' && overlayId !== id);

@@ -1,25 +1,30 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useDeferredValue, useMemo, useState } from 'react';
+import Link from 'next/link';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { ApiErrorNotice } from '../../../components/ApiErrorNotice.tsx';
 import { CostAxisSwitch } from '../../../components/CostAxisSwitch.tsx';
-import { COST_AXIS_LABELS } from '../../../components/format.ts';
+import { BudgetPick } from '../../../components/BudgetPick.tsx';
+import { candidatesOf, frontKeys } from '../../../components/decision-points.ts';
+import { COST_AXIS_LABELS, costOnAxis, formatAccuracy } from '../../../components/format.ts';
 import { FrontLegend } from '../../../components/FrontLegend.tsx';
 import { LiveRunsTable } from '../../../components/LiveRunsTable.tsx';
-import { FrontPointTable, type TablePoint } from '../../../components/FrontPointTable.tsx';
+import { FrontPointTable, MAX_COMPARED, type TablePoint } from '../../../components/FrontPointTable.tsx';
 import { chartPointKey, GraphParetoFront, type ChartPoint, type FrontSeries } from '../../../components/GraphParetoFront.tsx';
 import { PointDetails } from '../../../components/PointDetails.tsx';
 import { RunCountsBar } from '../../../components/RunCountsBar.tsx';
 import { StatusBadge } from '../../../components/StatusBadge.tsx';
 import { strengthColorScale } from '../../../components/strength-colors.ts';
 import { SweepOverlayPicker } from '../../../components/SweepOverlayPicker.tsx';
+import { WorkerWarning } from '../../../components/WorkerWarning.tsx';
 import { cancelSweep } from '../../../hooks/dashboard-actions.ts';
 import type { CostAxis } from '../../../hooks/dashboard-types.ts';
 import { useSweep } from '../../../hooks/useSweep.ts';
 import { useSweepEvents } from '../../../hooks/useSweepEvents.ts';
 import { useSweepFronts } from '../../../hooks/useSweepFronts.ts';
 import { useSweeps } from '../../../hooks/useSweeps.ts';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
 
 const SWEEP_LINE_COLORS = ['#1d4ed8', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 const ACTIVE_STATUSES = new Set(['queued', 'running']);
@@ -33,6 +38,14 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const [overlayIds, setOverlayIds] = useState(initialOverlayIds);
   const [activePoint, setActivePoint] = useState<ChartPoint | null>(null);
   const [cancelProblem, setCancelProblem] = useState<string | null>(null);
+  useDocumentTitle(sweep.data ? `${sweep.data.name} · sweep · MorphSweep` : null);
+  const [pickKey, setPickKey] = useState<string | null>(null);
+  const [comparedRunIds, setComparedRunIds] = useState<string[]>([]);
+  const toggleCompared = useCallback(
+    (runId: string) =>
+      setComparedRunIds((ids) => (ids.includes(runId) ? ids.filter((id) => id !== runId) : ids.length < MAX_COMPARED ? [...ids, runId] : ids)),
+    [],
+  );
 
   const sweepIds = useMemo(() => [sweepId, ...overlayIds], [sweepId, overlayIds]);
   // Fetched at once, beside the sweep's details: until the user picks an axis, the sweep's own.
@@ -69,15 +82,19 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   // it follows in a background render once the chart is drawn, which a hover on the chart interrupts.
   const tableSeries = useDeferredValue(series);
   const tableCostAxis = useDeferredValue(costAxis);
-  const tablePoints = useMemo(
-    () =>
-      tableSeries.flatMap(({ front, label }): TablePoint[] => [
-        ...front.pareto.map((point) => ({ ...point, sweepLabel: label, onFront: true })),
-        ...front.dominated.map((point) => ({ ...point, sweepLabel: label, onFront: false })),
-      ]),
-    [tableSeries],
+  const decisionPoints = (list: FrontSeries[]): TablePoint[] =>
+    list.flatMap(({ front, label }) => {
+      const candidates = candidatesOf(front, label);
+      const onFront = new Set(frontKeys(candidates));
+      return candidates.map((candidate) => ({ ...candidate, onFront: onFront.has(candidate.key) }));
+    });
+  const tablePoints = useMemo(() => decisionPoints(tableSeries), [tableSeries]);
+  // The budget's pick is taken in this sweep only, overlays are for comparison.
+  const ownPoints = useMemo(() => decisionPoints(series.filter(({ front }) => front.sweepId === sweepId)), [series, sweepId]);
+  const pointCount = series.reduce(
+    (count, { front }) => count + front.pareto.length + front.dominated.length + front.retrained.length + (front.seedNetwork?.accuracy != null ? 1 : 0),
+    0,
   );
-  const pointCount = series.reduce((count, { front }) => count + front.pareto.length + front.dominated.length, 0);
 
   const changeOverlay = (ids: string[]) => {
     setOverlayIds(ids);
@@ -96,7 +113,9 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
     dataset?: string;
     network?: { name?: string; model?: string };
     regularizer?: { algorithm?: string; cost?: string; hardware?: string };
+    training?: { steps?: number; epochs?: number; batchSize?: number };
   };
+  const seedCost = detail.seedCost ? costOnAxis(detail.seedCost, costAxis) : null;
 
   return (
     <>
@@ -120,6 +139,7 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
           )}
         </div>
       </div>
+      {live && <WorkerWarning />}
       {cancelProblem && <p className="notice error">{cancelProblem}</p>}
       {detail.error && <p className="notice error">Sweep failed: {detail.error}</p>}
       <dl className="facts panel">
@@ -140,7 +160,7 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
         </div>
         <div>
           <dt>Seed accuracy</dt>
-          <dd>{detail.seedAccuracy !== null ? `${(detail.seedAccuracy * 100).toFixed(1)} %` : 'not measured'}</dd>
+          <dd>{detail.seedAccuracy !== null ? `${formatAccuracy(detail.seedAccuracy)} (unpruned, same recipe)` : live ? 'being measured' : 'not measured'}</dd>
         </div>
         <div>
           <dt>Tags</dt>
@@ -182,6 +202,7 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
                     strengthColors={strengthColors}
                     thresholds={thresholds}
                     activeKey={activePoint ? chartPointKey(activePoint) : null}
+                    highlightKey={pickKey}
                     onActivate={setActivePoint}
                     onOpen={openPoint}
                   />
@@ -194,6 +215,17 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
         )}
       </section>
 
+      {fronts.data !== null && (
+        <BudgetPick
+          points={ownPoints}
+          costAxis={costAxis}
+          seedAccuracy={detail.seedAccuracy}
+          seedCost={seedCost}
+          recipe={{ steps: config.training?.steps, epochs: config.training?.epochs, batchSize: config.training?.batchSize }}
+          onPick={setPickKey}
+        />
+      )}
+
       {detail.live && detail.live.running.length > 0 && (
         <section aria-labelledby="live-title">
           <h2 id="live-title">Training now ({detail.live.running.length})</h2>
@@ -203,11 +235,21 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
 
       <section aria-labelledby="points-title">
         <h2 id="points-title">Points ({pointCount})</h2>
+        <div className="compare-bar" data-testid="compare-bar">
+          <span className="muted">Tick up to {MAX_COMPARED} runs to compare their widths, costs and curves side by side.</span>
+          {comparedRunIds.length >= 2 ? (
+            <Link className="button primary" href={`/compare?runs=${comparedRunIds.map(encodeURIComponent).join(',')}`}>
+              Compare {comparedRunIds.length} runs
+            </Link>
+          ) : (
+            <span className="muted">{comparedRunIds.length === 1 ? '1 run ticked: tick one more.' : ''}</span>
+          )}
+        </div>
         <div className="table-scroll">
           {tablePoints.length === 0 && pointCount > 0 ? (
             <p className="muted">Loading points…</p>
           ) : (
-            <FrontPointTable points={tablePoints} costAxis={tableCostAxis ?? costAxis} />
+            <FrontPointTable points={tablePoints} costAxis={tableCostAxis ?? costAxis} selectedRunIds={comparedRunIds} onToggleRun={toggleCompared} />
           )}
         </div>
       </section>

@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { cancelRun, completeRun, failRun, getRun, markRunStarted, recordRunStep } from '../src/db/repositories/runs.ts';
+import { engineLabel, initEngine } from '../src/engine/index.ts';
 import { applyStructure, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
 import { latencyHardwareOf } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
@@ -46,6 +47,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         attempt: context.info.attempt,
         workerIdentity: workerIdentity(),
         totalSteps: config.training.steps ?? 0,
+        engine: engineLabel(await initEngine()),
       });
       if (!started) return resultOf(await getRun(prisma, runId));
       let latestAccuracy: number | null = null;

@@ -110,6 +110,17 @@ async function loadNativeBackend(backend: NativeBackendName, threads: number) {
   }
 }
 
+/**
+ * What trained a run, stored with it: engine, versions, devices and threads (results repeat bit for
+ * bit only on the same engine with the same thread count), e.g.
+ * "tfjs-node (tfjs 4.22.0, TensorFlow 2.21.0, CPU, 2 threads)".
+ */
+export function engineLabel(info: EngineInfo): string {
+  const tensorflow = info.tensorflowVersion === undefined ? '' : `, TensorFlow ${info.tensorflowVersion}`;
+  const simd = info.backend === 'wasm' && info.simd ? ' SIMD' : '';
+  return `${info.backend} (tfjs ${tf.version_core}${tensorflow}, ${info.devices.join(', ')}${simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+}
+
 /** One line for logs: what runs the math, and why auto passed over the engines before it. */
 export function describeEngine(info: EngineInfo): string {
   const tensorflow = info.tensorflowVersion === undefined ? '' : ` on TensorFlow ${info.tensorflowVersion}`;

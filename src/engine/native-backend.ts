@@ -78,7 +78,7 @@ export function nativeBackendUnavailable(backend: NativeBackendName): string | u
  * intra-op pool from TF_NUM_INTRAOP_THREADS when the library loads, so it is set before.
  */
 export async function activateNative(backend: NativeBackendName, threads: number): Promise<NativeActivation> {
-  process.env.TF_NUM_INTRAOP_THREADS ??= String(threads);
+  process.env.TF_NUM_INTRAOP_THREADS = String(threads);
   // Eager ops run one at a time from JS: a second inter-op pool only competes for the cores.
   process.env.TF_NUM_INTEROP_THREADS ??= '1';
   // TensorFlow's INFO lines (oneDNN, CPU features) on every worker start say nothing actionable.

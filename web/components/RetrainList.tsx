@@ -18,6 +18,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
             <th scope="col">Progress</th>
             <th scope="col">Cost</th>
             <th scope="col">Accuracy (val / test)</th>
+            <th scope="col">Engine</th>
           </tr>
         </thead>
         <tbody>
@@ -44,6 +45,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
                 <td className="num">
                   {formatAccuracy(retrain.valAccuracy)} / {formatAccuracy(retrain.testAccuracy)}
                 </td>
+                <td>{retrain.engine ?? '–'}</td>
               </tr>
             );
           })}

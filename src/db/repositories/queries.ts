@@ -302,6 +302,7 @@ const RETRAIN_SELECT = {
   valAccuracy: true,
   testAccuracy: true,
   error: true,
+  engine: true,
   createdAt: true,
   finishedAt: true,
   run: { select: { sweepId: true } },
@@ -326,6 +327,7 @@ function toRetrainRow(record: RetrainRecord): RetrainRow {
     valAccuracy: record.valAccuracy,
     testAccuracy: record.testAccuracy,
     error: record.error,
+    engine: record.engine,
     createdAt: record.createdAt,
     finishedAt: record.finishedAt,
   };
@@ -350,6 +352,8 @@ export interface RunDetailRow {
   valAccuracy: number | null;
   testAccuracy: number | null;
   error: string | null;
+  /** The engine of the attempt that trained it (src/engine engineLabel); null before it started. */
+  engine: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -378,6 +382,7 @@ export async function getRunDetail(prisma: PrismaClient, runId: string): Promise
       valAccuracy: true,
       testAccuracy: true,
       error: true,
+      engine: true,
       structure: true,
       createdAt: true,
       startedAt: true,

@@ -31,10 +31,10 @@ export async function getRetrain(prisma: PrismaClient, retrainId: string): Promi
 }
 
 /** Like markRunStarted: false when an earlier attempt already completed the retrain. */
-export async function markRetrainRunning(prisma: PrismaClient, retrainId: string, totalSteps: number): Promise<boolean> {
+export async function markRetrainRunning(prisma: PrismaClient, retrainId: string, totalSteps: number, engine?: string): Promise<boolean> {
   const { count } = await prisma.retrain.updateMany({
     where: { id: retrainId, status: { not: 'completed' } },
-    data: { status: 'running', totalSteps, error: null },
+    data: { status: 'running', totalSteps, error: null, engine: engine ?? null },
   });
   return count === 1;
 }

@@ -7,7 +7,7 @@ import { activateWasm } from './wasm-backend.ts';
 
 export { backendNames, resolveEngineOptions } from './backend-options.ts';
 export type { BackendName, EngineOptions, ResolvedBackendName } from './backend-options.ts';
-export { visibleNvidiaGpus } from './native-backend.ts';
+export { nativeBackendUnavailable, visibleNvidiaGpus } from './native-backend.ts';
 
 export interface EngineInfo {
   /** What initEngine chose. */

@@ -81,7 +81,8 @@ export async function activateNative(backend: NativeBackendName, threads: number
   process.env.TF_NUM_INTRAOP_THREADS = String(threads);
   // Eager ops run one at a time from JS: a second inter-op pool only competes for the cores.
   process.env.TF_NUM_INTEROP_THREADS ??= '1';
-  // TensorFlow's INFO lines (oneDNN, CPU features) on every worker start say nothing actionable.
+  // TensorFlow's INFO lines say nothing actionable to a worker's reader (the oneDNN notice at load
+  // time comes before TensorFlow reads this and still prints).
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   const packageName = nativePackages[backend];
   registerNativeKernels();

@@ -93,6 +93,15 @@ describe('native engine (tfjs-node on TensorFlow 2.21)', { skip }, () => {
     }
   });
 
+  it("the native packages use the project's one @tensorflow/tfjs (a nested copy would get the backend)", () => {
+    const require = createRequire(import.meta.url);
+    const projectTfjs = require.resolve('@tensorflow/tfjs');
+    for (const packageName of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
+      const packageDir = path.dirname(require.resolve(`${packageName}/package.json`));
+      assert.equal(require.resolve('@tensorflow/tfjs', { paths: [packageDir] }), projectTfjs, packageName);
+    }
+  });
+
   for (const network of SEED_MODEL_NAMES) {
     for (const algorithm of REGULARIZER_ALGORITHMS) {
       it(`${network} under ${algorithm}: gradients equal the cpu backend's`, async () => {

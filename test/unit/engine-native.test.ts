@@ -197,5 +197,8 @@ describe('native engine (tfjs-node on TensorFlow 2.21)', { skip }, () => {
       { TF_CPP_MIN_LOG_LEVEL: '2' },
     );
     assert.match(output, /GPU tensorflow 2\.21\.0 false 9/);
+    // Where the GPU library's RUNPATH $ORIGIN/../nvidia/<lib>/lib looks from deps/lib (see scripts/native-engine.sh).
+    const deps = path.join(path.dirname(gpuBinding), '../../deps');
+    for (const library of ['cudnn', 'cublas', 'cuda_runtime']) assert.ok(fs.existsSync(path.join(deps, 'lib/../nvidia', library, 'lib')), `CUDA's ${library} is not reachable from deps/lib`);
   });
 });

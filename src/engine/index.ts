@@ -105,7 +105,7 @@ async function loadNativeBackend(backend: NativeBackendName, threads: number) {
   } catch (error) {
     throw new Error(
       `Backend '${backend}' failed to load ${nativePackages[backend]}: ${(error as Error).message}. ` +
-        `Re-run \`bash scripts/setup.sh\` to rebuild it, or ${useInstead.charAt(0).toLowerCase()}${useInstead.slice(1)}`,
+        "Re-run `bash scripts/setup.sh` to rebuild it, or use backend 'wasm' (MORPHSWEEP_BACKEND=wasm).",
     );
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerNativeKernels } from './native-kernels.ts';
 
@@ -62,10 +63,14 @@ export function nativeBackendUnavailable(backend: NativeBackendName): string | u
   } catch {
     return `${packageName} is not installed (npm ci installs it from the lockfile)`;
   }
-  const binding = packageJson.replace(/package\.json$/, 'lib/napi-v8/tfjs_binding.node');
-  if (!fs.existsSync(binding)) {
-    const setup = backend === 'tfjs-node-gpu' ? 'bash scripts/setup.sh --gpu' : 'bash scripts/setup.sh';
+  const packageDir = path.dirname(packageJson);
+  const setup = backend === 'tfjs-node-gpu' ? 'bash scripts/setup.sh --gpu' : 'bash scripts/setup.sh';
+  if (!fs.existsSync(path.join(packageDir, 'lib/napi-v8/tfjs_binding.node'))) {
     return `its binding is not built (\`${setup}\` builds it against TensorFlow 2.21 from PyPI)`;
+  }
+  // The binding links libtensorflow through deps/lib's links into a venv under .morphsweep/.
+  if (!fs.existsSync(path.join(packageDir, 'deps/lib/libtensorflow_cc.so.2'))) {
+    return `the libtensorflow its binding was built against is gone (venv removed or checkout moved?); \`${setup}\` rebuilds it`;
   }
   if (backend === 'tfjs-node-gpu' && visibleNvidiaGpus().length === 0) {
     return 'no NVIDIA GPU is visible (no /proc/driver/nvidia/gpus entry, or CUDA_VISIBLE_DEVICES hides them)';

@@ -63,7 +63,7 @@ async function child(backend: BackendName): Promise<ChildResult> {
   }
 
   const figsSteps = argument('--figs-steps', 200);
-  const dataset = await loadDataset('synthetic:classes=10,size=28,channels=1,train=2048,test=256,seed=1', { seed: 0, validationFraction: 0.125 });
+  const dataset = await loadDataset('synthetic:classes=10,size=28,channels=1,train=2048,test=256,seed=1,noise=0.5', { seed: 0, validationFraction: 0.125 });
   const gated = buildSeedModel('reference-cnn', { inputShape: dataset.inputShape, numClasses: dataset.numClasses, gated: true, seed: 1 });
   const regularizer = createNetworkRegularizer(gated, { algorithm: 'logistic-sigmoid', cost: 'flops' });
   const seedCost = regularizer.cost();

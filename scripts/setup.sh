@@ -52,13 +52,13 @@ if ! "$PY_VENV/bin/pip" freeze 2>/dev/null | grep -qxF -e "pandas==${PANDAS_VERS
   "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "${PY_TEST_PACKAGES[@]}"
 fi
 
-# npm ci when the lockfile changed since the last install (or nothing is installed yet, or an
-# install ran the held-back scripts of tfjs-node, whose failure removed it).
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.morphsweep-lock \
-  || [ ! -f node_modules/@tensorflow/tfjs-node/binding.gyp ]; then
+# npm ci when the lockfile or the install scripts allowed changed since the last install (or
+# nothing is installed yet): an install that ran tfjs-node's held-back script lost the package.
+npm_install_inputs() { cat package-lock.json; node -p 'JSON.stringify(require("./package.json").allowScripts)'; }
+if [ ! -f node_modules/.package-lock.json ] || ! npm_install_inputs | cmp -s - node_modules/.morphsweep-lock; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json node_modules/.morphsweep-lock
+  npm_install_inputs >node_modules/.morphsweep-lock
 fi
 
 bash scripts/prisma-generate.sh >/dev/null

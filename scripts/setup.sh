@@ -13,7 +13,7 @@ REQUESTS_VERSION=2.34.2
 native_engine_flags=()
 for argument in "$@"; do
   case "$argument" in
-    --gpu) native_engine_flags+=(--gpu) ;;
+    --gpu) native_engine_flags=(--gpu) ;;
     *) echo "setup: unknown option '$argument' (only --gpu)" >&2; exit 2 ;;
   esac
 done
@@ -62,6 +62,10 @@ if [ ! -f node_modules/.package-lock.json ] || ! npm_install_inputs | cmp -s - n
 fi
 
 bash scripts/prisma-generate.sh >/dev/null
-# tfjs-node on TensorFlow 2.21 from PyPI (never fails: without it training runs on wasm).
-bash scripts/native-engine.sh "${native_engine_flags[@]}"
+# tfjs-node on TensorFlow 2.21 from PyPI (never fails: without it training runs on wasm); with
+# --gpu, or once it was built here, tfjs-node-gpu too (npm ci above replaces node_modules).
+bash scripts/native-engine.sh
+if [ "${#native_engine_flags[@]}" -gt 0 ] || [ -f .morphsweep/tf-gpu-venv/.morphsweep-installed ]; then
+  bash scripts/native-engine.sh --gpu
+fi
 echo "setup: ok (postgres 15, fashion-mnist, chromium, temporal $(temporal --version | head -1 | awk '{print $3}'), node $(node --version))"

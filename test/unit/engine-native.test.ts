@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { describeEngine, engineLabel, initEngine, nativeBackendUnavailable } from '../../src/engine/index.ts';
+import { batchNormalization } from '../../src/models/batch-norm.ts';
 import { buildSeedModel, SEED_MODEL_NAMES } from '../../src/models/index.ts';
 import { LogisticSigmoidGate } from '../../src/morphnet/gate.ts';
 import { createNetworkRegularizer, REGULARIZER_ALGORITHMS } from '../../src/morphnet/index.ts';
@@ -149,6 +150,35 @@ describe('native engine (tfjs-node on TensorFlow 2.21)', { skip }, () => {
     const native = lossGradients(await onNative(build), none, 0);
     const cpu = await onCpu(() => lossGradients(build(), none, 0));
     assertClose(native, cpu, 'straight-through gate', 1e-4);
+  });
+
+  it('batch norm over a dense layer (rank 2) and odd channel counts has the cpu backend\'s gradients and updates', async () => {
+    await initEngine({ backend: 'auto', threads: 1 });
+    const build = () => {
+      const input = tf.input({ shape: [16, 16, 1] });
+      let x = tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+      x = batchNormalization({ momentum: 0.5 }).apply(x) as tf.SymbolicTensor;
+      // A ReLU between the two batch norms: without it the second would cancel any shift of the
+      // first, whose beta gradient would then be float noise around zero.
+      x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+      x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+      x = tf.layers.dense({ units: 7, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
+      x = batchNormalization({ momentum: 0.5 }).apply(x) as tf.SymbolicTensor;
+      const logits = tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(x) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: logits });
+    };
+    const none = () => tf.scalar(0);
+    const native = await onNative(build);
+    const nativeBefore = movingStatistics(native);
+    const nativeGradients = lossGradients(native, none, 0);
+    const nativeUpdates = movingUpdates(native, nativeBefore);
+    const [cpuGradients, cpuUpdates] = await onCpu(() => {
+      const cpu = build();
+      const before = movingStatistics(cpu);
+      return [lossGradients(cpu, none, 0), movingUpdates(cpu, before)];
+    });
+    assertClose(nativeGradients, cpuGradients, 'rank-2 / odd-channel batch norm gradients', 1e-4);
+    assertClose(nativeUpdates, cpuUpdates, 'rank-2 / odd-channel moving-statistics updates', 1e-4);
   });
 
   it('repeats a training run bit for bit in another process with the same thread count', () => {

@@ -5,11 +5,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../../src/data/index.ts';
 import { describeEngine, engineLabel, initEngine, nativeBackendUnavailable } from '../../src/engine/index.ts';
 import { batchNormalization } from '../../src/models/batch-norm.ts';
 import { buildSeedModel, SEED_MODEL_NAMES } from '../../src/models/index.ts';
 import { LogisticSigmoidGate } from '../../src/morphnet/gate.ts';
 import { createNetworkRegularizer, REGULARIZER_ALGORITHMS } from '../../src/morphnet/index.ts';
+import { checkpointFromRecord, checkpointToRecord, learnStructure, type CheckpointStore, type TrainCheckpoint } from '../../src/train/index.ts';
 
 /**
  * The native engine (tfjs-node on TensorFlow 2.21, built by scripts/setup.sh) against tfjs's cpu
@@ -179,6 +181,27 @@ describe('native engine (tfjs-node on TensorFlow 2.21)', { skip }, () => {
     });
     assertClose(nativeGradients, cpuGradients, 'rank-2 / odd-channel batch norm gradients', 1e-4);
     assertClose(nativeUpdates, cpuUpdates, 'rank-2 / odd-channel moving-statistics updates', 1e-4);
+  });
+
+  it('resuming a FiGS run from a stored checkpoint repeats the uninterrupted run bit for bit', async () => {
+    // train-checkpoint.test.ts checks this on whichever engine auto picks; here it is pinned to tfjs-node.
+    await initEngine({ backend: 'auto', threads: 1 });
+    const dataset = await loadDataset('synthetic:classes=3,size=8,channels=1,train=256,test=64,seed=1', { seed: 0, validationFraction: 0.25 });
+    const build = (seed: number) => buildSeedModel('reference-cnn', { inputShape: dataset.inputShape, numClasses: dataset.numClasses, widthMultiplier: 0.25, gated: true, seed });
+    const run = (model: tf.LayersModel, checkpoint: CheckpointStore) => {
+      const regularizer = createNetworkRegularizer(model, { algorithm: 'logistic-sigmoid', cost: 'flops' });
+      return learnStructure({ model, dataset, regularizer, strength: 1 / regularizer.cost(), steps: 8, batchSize: 32, learningRate: 0.02, optimizer: 'adam', seed: 5, checkpoint });
+    };
+    const saved: TrainCheckpoint[] = [];
+    const uninterrupted = build(1);
+    const first = await run(uninterrupted, { every: 4, load: async () => null, save: async (checkpoint) => void saved.push(checkpoint) });
+    const resumed = build(42);
+    const stored = checkpointFromRecord(checkpointToRecord(saved[0]!));
+    const second = await run(resumed, { every: 4, load: async () => stored, save: async () => {} });
+    assert.equal(second.resumedFromStep, 4);
+    const values = (model: tf.LayersModel) => model.weights.map((weight) => Array.from(weight.read().dataSync()));
+    assert.deepEqual(values(resumed), values(uninterrupted));
+    assert.equal(second.finalCost, first.finalCost);
   });
 
   it('repeats a training run bit for bit in another process with the same thread count', () => {

@@ -16,6 +16,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--steps", type=int, default=20)
 parser.add_argument("--device", choices=["cpu", "gpu"], default="cpu")
+parser.add_argument("--inter-op-threads", type=int, default=1, help="TensorFlow's inter-op pool (0: its default, one per core)")
 args = parser.parse_args()
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -23,9 +24,11 @@ if args.device == "cpu":
     os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
 import tensorflow as tf  # noqa: E402  (after the environment it reads at import)
 
-# The same pool sizes as the TF.js native engine (src/engine/native-backend.ts).
+# By default the same pool sizes as the TF.js native engine (src/engine/native-backend.ts): an eager
+# engine runs one op at a time, while a graph with an inter-op pool runs independent ops (a conv's
+# input and filter gradients) side by side on other cores even at intra-op 1.
 tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-tf.config.threading.set_inter_op_parallelism_threads(1)
+tf.config.threading.set_inter_op_parallelism_threads(args.inter_op_threads)
 
 batch_size, image_size, num_classes = 128, 28, 10
 layers = tf.keras.layers

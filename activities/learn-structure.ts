@@ -4,6 +4,7 @@ import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { dropCurveAfter } from '../src/db/repositories/curves.ts';
 import { cancelRunAttempt, completeRun, failRunAttempt, getRun, markRunStarted, recordRunTotalSteps } from '../src/db/repositories/runs.ts';
+import { engineLabel, initEngine } from '../src/engine/index.ts';
 import { applyStructure, NARROWEST_WIDTH_MULTIPLIER, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
 import { isUserNetwork, latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
@@ -50,6 +51,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         attempt,
         workerIdentity: workerIdentity(),
         totalSteps: config.training.steps ?? 0,
+        engine: engineLabel(await initEngine()),
       });
       if (!started) return resultOf(await getRun(prisma, runId));
       let latestAccuracy: number | null = null;

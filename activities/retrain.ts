@@ -5,6 +5,7 @@ import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { cancelRetrainAttempt, completeRetrain, failRetrainAttempt, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
 import { getRun } from '../src/db/repositories/runs.ts';
 import { getSweep } from '../src/db/repositories/sweeps.ts';
+import { engineLabel, initEngine } from '../src/engine/index.ts';
 import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
 import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
@@ -57,7 +58,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
       const model = applyStructure(seedNetwork.model, structure, { widthMultiplier });
       models.push(model);
       const costs = costsOf(model, config);
-      if (!(await markRetrainRunning(prisma, input.retrainId, attempt, config.training.steps ?? 0))) {
+      if (!(await markRetrainRunning(prisma, input.retrainId, attempt, config.training.steps ?? 0, engineLabel(await initEngine())))) {
         return storedResult(await getRetrain(prisma, input.retrainId));
       }
       let lastHeartbeat: TrainingHeartbeat | undefined;

@@ -1,10 +1,13 @@
 /**
- * Sweep throughput on this machine: the demo sweep (Fashion-MNIST, 3 strengths x 2 thresholds)
- * run end to end with 1 and then 2 worker processes, as runs per hour, side by side in one run.
+ * Sweep throughput on this machine for the worker layouts of a 2-core box: the demo sweep
+ * (Fashion-MNIST, 3 strengths x 2 thresholds) run end to end by 1 worker x 1 thread, 1 worker x 2
+ * threads and 2 workers x 1 thread (the demo's default), as runs per hour, side by side in one run,
+ * on the engine auto picks (tfjs-node where setup built it; MORPHSWEEP_BACKEND=wasm for wasm).
  *
  *   node --import tsx test/support/with-services.ts -- node --import tsx bench/sweep-throughput.ts [steps]
  * (or with DATABASE_URL and TEMPORAL_ADDRESS set). Default: the demo's 120 steps per run.
  */
+import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { demoSweepConfig, spawnWorker, stopWorkers } from '../src/cli/actions/demo.ts';
 import { createPrismaClient } from '../src/db/client.ts';
@@ -29,8 +32,9 @@ interface ThroughputPass {
   unfinished: string[];
 }
 
-async function runsPerHour(workerCount: number): Promise<ThroughputPass> {
-  const taskQueue = `bench-throughput-${workerCount}-${process.pid}`;
+async function runsPerHour(workerCount: number, threads: number): Promise<ThroughputPass> {
+  const taskQueue = `bench-throughput-${workerCount}x${threads}-${process.pid}`;
+  process.env.MORPHSWEEP_THREADS = String(threads); // spawnWorker passes it on
   const workers = Array.from({ length: workerCount }, () => spawnWorker(taskQueue, database.url, temporalConfig.address, temporalConfig.namespace, 'pipe'));
   try {
     // Timing starts once every worker polls: process start-up is not sweep throughput.
@@ -61,15 +65,20 @@ function waitForPolling(stderr: NodeJS.ReadableStream): Promise<void> {
 }
 
 try {
-  const one = await runsPerHour(1);
-  const two = await runsPerHour(2);
-  console.log(`demo sweep, ${steps} steps per run (this machine; timings are noisy when it is shared)`);
-  console.log(`1 worker:  ${one.runs} runs in ${one.seconds.toFixed(1)} s -> ${one.perHour.toFixed(0)} runs/hour`);
-  console.log(`2 workers: ${two.runs} runs in ${two.seconds.toFixed(1)} s -> ${two.perHour.toFixed(0)} runs/hour`);
-  console.log(`speed-up 2 vs 1 workers: ${(two.perHour / one.perHour).toFixed(2)}x`);
-  for (const [label, pass] of [['1 worker', one], ['2 workers', two]] as const) {
-    for (const run of pass.unfinished) console.log(`${label}: not completed: ${run}`);
+  const layouts = [
+    { label: '1 worker x 1 thread', workers: 1, threads: 1 },
+    { label: '1 worker x 2 threads', workers: 1, threads: 2 },
+    { label: '2 workers x 1 thread', workers: 2, threads: 1 },
+  ];
+  const passes = [];
+  for (const layout of layouts) passes.push({ ...layout, pass: await runsPerHour(layout.workers, layout.threads), load: os.loadavg()[0]!.toFixed(1) });
+  console.log(`demo sweep, ${steps} steps per run, engine ${process.env.MORPHSWEEP_BACKEND || 'auto'} (timings are noisy when the machine is shared)`);
+  console.log('| layout | runs | seconds | runs/hour | vs 1 x 1 | load avg after |');
+  console.log('|---|---|---|---|---|---|');
+  for (const { label, pass, load } of passes) {
+    console.log(`| ${label} | ${pass.runs} | ${pass.seconds.toFixed(1)} | ${pass.perHour.toFixed(0)} | ${(pass.perHour / passes[0]!.pass.perHour).toFixed(2)}x | ${load} |`);
   }
+  for (const { label, pass } of passes) for (const run of pass.unfinished) console.log(`${label}: not completed: ${run}`);
 } finally {
   await connection.close();
   await database.drop();

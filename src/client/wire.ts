@@ -202,6 +202,10 @@ export const RetrainSchema = z
     valAccuracy: z.number().nullable(),
     testAccuracy: z.number().nullable(),
     error: z.string().nullable(),
+    engine: z
+      .string()
+      .nullable()
+      .describe('the TF.js engine that trained it: backend, versions, devices, threads; null until it starts (and for rows from before engines were recorded)'),
     createdAt: isoTime,
     finishedAt: nullableIsoTime,
   })
@@ -222,6 +226,10 @@ export const RunDetailSchema = z
     valAccuracy: z.number().nullable(),
     testAccuracy: z.number().nullable(),
     error: z.string().nullable(),
+    engine: z
+      .string()
+      .nullable()
+      .describe('the TF.js engine that trained it: backend, versions, devices, threads; null until it starts (and for rows from before engines were recorded)'),
     createdAt: isoTime,
     startedAt: nullableIsoTime,
     finishedAt: nullableIsoTime,

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resolveEngineOptions } from './backend-options.ts';
 import type { EngineOptions, ResolvedBackendName, ResolvedEngineOptions } from './backend-options.ts';
+import { activateNative, nativeBackendUnavailable, nativePackages, type NativeBackendName } from './native-backend.ts';
 import { activateWasm } from './wasm-backend.ts';
 
 export { backendNames, resolveEngineOptions } from './backend-options.ts';
 export type { BackendName, EngineOptions, ResolvedBackendName } from './backend-options.ts';
+export { nativeBackendUnavailable, visibleNvidiaGpus } from './native-backend.ts';
 
 export interface EngineInfo {
   /** What initEngine chose. */
@@ -16,10 +18,16 @@ export interface EngineInfo {
   threads: number;
   /** Whether wasm SIMD128 kernels are in use (false for other backends). */
   simd: boolean;
+  /** TensorFlow version of the native engines' libtensorflow (undefined on wasm and cpu). */
+  tensorflowVersion?: string;
+  /** Devices the math runs on: ['CPU'], or the GPUs of tfjs-node-gpu. */
+  devices: string[];
   /** Backends auto mode tried before this one, with why each was passed over. */
   skipped: { backend: ResolvedBackendName; reason: string }[];
   /** Set when wasm was asked for several threads but runs on one, with why. */
   threadsNote?: string;
+  /** Set when tfjs-node-gpu loaded but TensorFlow runs on the CPU, with why. */
+  deviceNote?: string;
 }
 
 let engine: { request: ResolvedEngineOptions; info: Promise<EngineInfo> } | undefined;
@@ -54,56 +62,74 @@ export function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   return engine.info;
 }
 
-const nodePackages = { 'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu', 'tfjs-node': '@tensorflow/tfjs-node' } as const;
-
 async function startEngine(request: ResolvedEngineOptions): Promise<EngineInfo> {
   const skipped: EngineInfo['skipped'] = [];
   const order: ResolvedBackendName[] =
     request.backend === 'auto' ? ['tfjs-node-gpu', 'tfjs-node', 'wasm'] : [request.backend];
   for (const backend of order) {
     if (backend === 'tfjs-node-gpu' || backend === 'tfjs-node') {
-      const failure = await loadNativeBackend(backend, request.threads);
-      if (failure === undefined) {
-        return { backend, tfBackendName: tf.getBackend(), threads: request.threads, simd: false, skipped };
+      const unavailable = nativeBackendUnavailable(backend);
+      if (unavailable !== undefined) {
+        if (request.backend !== 'auto') throw new Error(`Backend '${backend}' is not available: ${unavailable}. ${useInstead}`);
+        skipped.push({ backend, reason: unavailable });
+        continue;
       }
-      if (request.backend !== 'auto') throw new Error(failure);
-      skipped.push({ backend, reason: failure });
-      continue;
+      const { tensorflowVersion, devices, usingGpu } = await loadNativeBackend(backend, request.threads);
+      const info: EngineInfo = { backend, tfBackendName: tf.getBackend(), threads: request.threads, simd: false, tensorflowVersion, devices, skipped };
+      if (backend === 'tfjs-node-gpu' && !usingGpu) {
+        info.deviceNote = 'TensorFlow found no usable GPU (CUDA libraries or driver missing?) and runs on the CPU.';
+      }
+      return info;
     }
     if (backend === 'wasm') {
       const { threads, simd, threadedBuildFailure } = await activateWasm(request.threads);
-      const info: EngineInfo = { backend, tfBackendName: tf.getBackend(), threads, simd, skipped };
+      const info: EngineInfo = { backend, tfBackendName: tf.getBackend(), threads, simd, devices: ['CPU'], skipped };
       if (threadedBuildFailure !== undefined) info.threadsNote = `Running on 1 thread: ${threadedBuildFailure}.`;
       return info;
     }
     if (!(await tf.setBackend('cpu'))) throw new Error('The tfjs cpu backend failed to start.');
-    return { backend, tfBackendName: tf.getBackend(), threads: 1, simd: false, skipped };
+    return { backend, tfBackendName: tf.getBackend(), threads: 1, simd: false, devices: ['CPU'], skipped };
   }
   throw new Error(`No backend could start: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
 }
 
-/** Returns undefined on success, else why the package cannot be used. */
-async function loadNativeBackend(backend: keyof typeof nodePackages, threads: number): Promise<string | undefined> {
-  const packageName = nodePackages[backend];
-  // TensorFlow reads its intra-op pool size when the native library loads.
-  process.env.TF_NUM_INTRAOP_THREADS ??= String(threads);
+const useInstead = "Use backend 'wasm' (MORPHSWEEP_BACKEND=wasm) or 'auto'.";
+
+/**
+ * A native package that passed the checks but fails to load is an error even in auto mode: half a
+ * libtensorflow may be in the process, and falling back silently would hide a broken install.
+ */
+async function loadNativeBackend(backend: NativeBackendName, threads: number) {
   try {
-    await import(packageName);
+    return await activateNative(backend, threads);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const packageMissing =
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && (error as Error).message.includes(`'${packageName}'`);
-    if (packageMissing) {
-      return (
-        `Backend '${backend}' is not available: the optional package ${packageName} is not installed ` +
-        `(it downloads libtensorflow at install time). Install it, or use backend 'wasm' ` +
-        `(MORPHSWEEP_BACKEND=wasm) or 'auto'.`
-      );
-    }
-    return `Backend '${backend}' failed to load ${packageName}: ${(error as Error).message}. Use backend 'wasm' or 'auto'.`;
+    throw new Error(
+      `Backend '${backend}' failed to load ${nativePackages[backend]}: ${(error as Error).message}. ` +
+        "Re-run `bash scripts/setup.sh` to rebuild it, or use backend 'wasm' (MORPHSWEEP_BACKEND=wasm).",
+    );
   }
-  if (!(await tf.setBackend('tensorflow'))) {
-    return `Backend '${backend}': ${packageName} loaded but the 'tensorflow' backend did not start. Use backend 'wasm' or 'auto'.`;
-  }
-  return undefined;
+}
+
+/**
+ * What trained a run, stored with it: engine, versions, devices and threads (results repeat bit for
+ * bit only on the same engine with the same thread count), e.g.
+ * "tfjs-node (tfjs 4.22.0, TensorFlow 2.21.0, CPU, 2 threads)".
+ */
+export function engineLabel(info: EngineInfo): string {
+  const tensorflow = info.tensorflowVersion === undefined ? '' : `, TensorFlow ${info.tensorflowVersion}`;
+  const simd = info.backend === 'wasm' && info.simd ? ' SIMD' : '';
+  return `${info.backend} (tfjs ${tf.version_core}${tensorflow}, ${info.devices.join(', ')}${simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+}
+
+/** One line for logs: what runs the math, and why auto passed over the engines before it. */
+export function describeEngine(info: EngineInfo): string {
+  const tensorflow = info.tensorflowVersion === undefined ? '' : ` on TensorFlow ${info.tensorflowVersion}`;
+  const simd = info.backend === 'wasm' ? (info.simd ? ', SIMD' : ', no SIMD') : '';
+  const skipped = info.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  const note = [info.threadsNote, info.deviceNote].filter((n) => n !== undefined).map((n) => ` ${n}`).join('');
+  return (
+    `engine ${info.backend}${tensorflow} (${info.devices.join(', ')}; ${info.threads} thread${info.threads === 1 ? '' : 's'}${simd})` +
+    (skipped ? `; passed over ${skipped}` : '') +
+    note
+  );
 }

@@ -5,6 +5,7 @@ import {
   BatchNormNormalize,
   BatchNormVariance,
 } from '../engine/wasm-kernels/batch-norm-training.ts';
+import { NativeBatchNormTraining, NativeBatchNormTrainingGrad } from '../engine/native-kernels.ts';
 
 /**
  * Batch normalization whose training step costs a few passes over the activations.
@@ -112,6 +113,7 @@ export function normalizeBatchInTraining(
   beta: tf.Tensor,
   epsilon: number,
 ): { normalized: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  if (tf.getKernel(NativeBatchNormTraining, tf.getBackend()) !== undefined) return nativeBatchNormTraining(x, gamma, beta, epsilon);
   const reductionAxes = x.shape.slice(0, -1).map((_, axis) => axis);
   const channels = x.shape[x.rank - 1]!;
   const rows = x.size / channels;
@@ -130,6 +132,34 @@ export function normalizeBatchInTraining(
       value: passes.normalize(centered, scale, betaIn),
       gradFunc: (dy: tf.Tensor, [savedInvStd, savedScale, ...savedCentered]: tf.Tensor[]) =>
         normalizationGradients(passes, dy, savedCentered, savedInvStd!, savedScale!, rows),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const normalized = normalizeWithGradient(x, gamma, beta);
+  return { normalized, mean: mean!, variance: variance! };
+}
+
+/**
+ * The native engines: TensorFlow's own fused batch norm and its gradient, one op each way (the
+ * same closed form; src/engine/native-kernels.ts). TensorFlow's saved statistics pass through
+ * untouched: their meaning differs between its CPU and GPU kernels.
+ */
+function nativeBatchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): { normalized: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  let mean: tf.Tensor | undefined;
+  let variance: tf.Tensor | undefined;
+  const normalizeWithGradient = tf.customGrad(((xIn: tf.Tensor, gammaIn: tf.Tensor, betaIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [normalized, batchMean, batchVariance, ...saved] = runKernels(NativeBatchNormTraining, { x: xIn, scale: gammaIn, offset: betaIn }, { epsilon });
+    mean = tf.keep(batchMean!);
+    variance = tf.keep(batchVariance!);
+    save([xIn, gammaIn, ...saved]);
+    return {
+      value: normalized!,
+      gradFunc: (dy: tf.Tensor, [savedX, savedGamma, saved0, saved1, saved2]: tf.Tensor[]) =>
+        runKernels(NativeBatchNormTrainingGrad, { dy, x: savedX!, scale: savedGamma!, saved0: saved0!, saved1: saved1!, saved2: saved2! }, { epsilon }),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const normalized = normalizeWithGradient(x, gamma, beta);
@@ -207,8 +237,8 @@ function runKernel(kernelName: string, inputs: tf.NamedTensorMap): tf.Tensor {
   return tf.engine().runKernel(kernelName, inputs) as tf.Tensor;
 }
 
-function runKernels(kernelName: string, inputs: tf.NamedTensorMap): tf.Tensor[] {
-  return tf.engine().runKernel(kernelName, inputs) as tf.Tensor[];
+function runKernels(kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor[] {
+  return tf.engine().runKernel(kernelName, inputs, attrs) as tf.Tensor[];
 }
 
 /** x * scale + shift along the last axis, in one pass (a 1x1 depthwise convolution with a bias). */

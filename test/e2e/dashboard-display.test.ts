@@ -6,7 +6,7 @@ import { testTemporal } from '../support/temporal.ts';
 import { startWebApp, type RunningWebApp } from '../support/web-app.ts';
 import { openDashboardBrowser, type DashboardBrowser } from './browser.ts';
 import { DOMINATED_GRID } from '../../web/components/dominated-sample.ts';
-import { SEED_ACCURACY, SEED_COST, SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, seedLargeSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
+import { DISPLAY_ENGINE, SEED_ACCURACY, SEED_COST, SEED_WIDTHS, seedFailedSweep, seedFinishedRetrain, seedFinishedSweep, seedLargeSweep, type SeededRun, type SeededSweep } from './display-fixtures.ts';
 
 /**
  * The dashboard's display, against the real built app and Postgres, with finished sweeps written
@@ -248,6 +248,8 @@ test('the run page shows curves, widths against the seed, the structure download
     assert.match(await widthsTable.locator('tr', { hasText: layer }).innerText(), new RegExp(`${layer}\\s+${alive}\\s+${seedWidth}`));
   }
   assert.ok((await page.locator('[data-testid="layer-widths"] .recharts-bar-rectangle').count()) >= 2 * Object.keys(SEED_WIDTHS).length);
+
+  assert.equal(await page.getByTestId('run-engine').innerText(), DISPLAY_ENGINE);
 
   const retrainRow = page.locator('tr[data-retrain-id="retrain-display-1"]');
   assert.match(await retrainRow.innerText(), /width ×1\.25[\s\S]*completed/);

@@ -9,6 +9,9 @@ import { runIdFor } from '../../src/sweep/run-id.ts';
  * test can predict which points are dominated without copying the Pareto code.
  */
 
+/** The engine label every display run was "trained" on (src/engine engineLabel's format). */
+export const DISPLAY_ENGINE = 'tfjs-node (tfjs 4.22.0, TensorFlow 2.21.0, CPU, 2 threads)';
+
 export const SEED_COST = { flops: 4_000_000, modelSize: 93_000, latencyNs: 52_000 };
 export const SEED_ACCURACY = 0.9;
 export const SEED_WIDTHS = { conv1: 32, conv2: 64, conv3: 128 };
@@ -111,6 +114,7 @@ export async function seedFinishedSweep(
           costLatencyNs: Math.round(SEED_COST.latencyNs * aliveFraction),
           valAccuracy,
           testAccuracy: valAccuracy - 0.01,
+          engine: DISPLAY_ENGINE,
           structure: structureFor(alive, { strength, threshold, proposedCost: costFlops }) as object,
           startedAt: finishedAt,
           finishedAt,

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import * as tf from '@tensorflow/tfjs';
 import { buildSweepNetwork, loadSweepDataset } from '../../activities/networks.ts';
 import { gatesOf } from '../../src/morphnet/index.ts';
+import { engineLabel, initEngine } from '../../src/engine/index.ts';
 import { InvalidSweepConfigError, parseSweepConfig } from '../../src/sweep/config.ts';
 import { findNoiseSeededLayers, seedNoiseForStep } from '../../src/train/noise-seed.ts';
 import { paretoFront } from '../../src/sweep/pareto.ts';
@@ -35,6 +36,9 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   const strengths = [...new Set(runs.map((run) => run.strength))].sort((a, b) => a - b);
   assert.equal(strengths.length, 3);
   [10 ** -0.5, 1, 10 ** 0.5].forEach((factor, i) => assert.ok(Math.abs((strengths[i]! * seedCost.flops) / factor - 1) < 1e-9, `strength ${i} = ${factor}/cost`));
+  // The in-process worker's engine: auto, one thread (tfjs-node where setup built it, else wasm).
+  const engine = engineLabel(await initEngine());
+  assert.match(engine, /^(tfjs-node|wasm) \(tfjs 4\.22\.0.*, 1 thread\)$/);
   for (const run of runs) {
     assert.equal(run.status, 'completed', `${run.id}: ${run.error}`);
     assert.equal(run.step, 8);
@@ -45,6 +49,7 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
     assert.ok(run.structure !== null);
     const narrowest = run.narrowestCost as { flops: number } | null;
     assert.ok(narrowest !== null && narrowest.flops > 0 && narrowest.flops <= run.costFlops!, `narrowest rebuild ${JSON.stringify(narrowest)}`);
+    assert.equal(run.engine, engine, 'each run stores the engine that trained it');
     const curve = await env.database.prisma.curvePoint.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
     assert.deepEqual(curve.map((point) => point.step), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual(curve.filter((point) => point.valAccuracy !== null).map((point) => point.step), [4, 8]);
@@ -74,6 +79,7 @@ test('a sweep runs every grid point once and stores costs, accuracies, structure
   assert.equal(retrainRow.status, 'completed');
   assert.equal(retrainRow.costFlops, retrained.costFlops);
   assert.equal(retrainRow.testAccuracy, retrained.testAccuracy);
+  assert.equal(retrainRow.engine, engine);
 });
 
 test('the same config sweeps to the same points: every run reproduces bit for bit, FiGS gate noise included', async () => {

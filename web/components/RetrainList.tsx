@@ -20,6 +20,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
             <th scope="col">Cost</th>
             <th scope="col">Accuracy (val / test)</th>
             <th scope="col">Model</th>
+            <th scope="col">Engine</th>
           </tr>
         </thead>
         <tbody>
@@ -43,6 +44,7 @@ export function RetrainList({ retrains, costAxis }: { retrains: Retrain[]; costA
                   {formatAccuracy(retrain.valAccuracy)} / {formatAccuracy(retrain.testAccuracy)}
                 </td>
                 <td>{retrain.status === 'completed' ? <RetrainedModelDownload retrainId={retrain.id} /> : '–'}</td>
+                <td>{retrain.engine ?? '–'}</td>
               </tr>
             );
           })}

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createPrismaClient } from '../../db/client.ts';
-import { initEngine } from '../../engine/index.ts';
+import { describeEngine, initEngine } from '../../engine/index.ts';
 import { connectClient, temporalConfigFromEnv } from '../../temporal/connection.ts';
 import { failStrandedStarts } from '../../temporal/sweeps.ts';
 import { connectWorkerConnection } from '../../temporal/worker-connection.ts';
@@ -20,6 +20,8 @@ export async function runWorker(options: { taskQueue: string; concurrency: numbe
   }
   Runtime.install({ logger: new WorkerLogger(logLevelFromEnv()) });
   const engine = await initEngine();
+  // Which engine trains here, and why auto passed over the faster ones: the first line to read when a sweep is slow.
+  process.stderr.write(`worker ${process.pid} ${describeEngine(engine)}\n`);
   const connection = await connectWorkerConnection(temporalConfigFromEnv());
   const prisma = createPrismaClient(databaseUrl);
   try {

@@ -294,6 +294,7 @@ const RETRAIN_SELECT = {
   valAccuracy: true,
   testAccuracy: true,
   error: true,
+  engine: true,
   createdAt: true,
   finishedAt: true,
   run: { select: { sweepId: true } },
@@ -318,6 +319,7 @@ function toRetrainRow(record: RetrainRecord): RetrainRow {
     valAccuracy: record.valAccuracy,
     testAccuracy: record.testAccuracy,
     error: record.error,
+    engine: record.engine,
     createdAt: record.createdAt,
     finishedAt: record.finishedAt,
   };
@@ -342,6 +344,8 @@ export interface RunDetailRow {
   valAccuracy: number | null;
   testAccuracy: number | null;
   error: string | null;
+  /** The engine of the attempt that trained it (src/engine engineLabel); null before it started. */
+  engine: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -372,6 +376,7 @@ export async function getRunDetail(prisma: PrismaClient, runId: string): Promise
       valAccuracy: true,
       testAccuracy: true,
       error: true,
+      engine: true,
       structure: true,
       narrowestCost: true,
       createdAt: true,

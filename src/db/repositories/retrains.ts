@@ -58,10 +58,16 @@ export async function getRetrain(prisma: PrismaClient, retrainId: string): Promi
  * Like markRunStarted: `attempt` becomes the owner; false when an earlier attempt already completed
  * the retrain; StaleAttemptError when a newer attempt owns it.
  */
-export async function markRetrainRunning(prisma: PrismaClient, retrainId: string, attempt: number, totalSteps: number): Promise<boolean> {
+export async function markRetrainRunning(
+  prisma: PrismaClient,
+  retrainId: string,
+  attempt: number,
+  totalSteps: number,
+  engine?: string,
+): Promise<boolean> {
   const { count } = await prisma.retrain.updateMany({
     where: { id: retrainId, status: { not: 'completed' }, attempt: { lt: attempt } },
-    data: { status: 'running', attempt, totalSteps, error: null },
+    data: { status: 'running', attempt, totalSteps, error: null, engine: engine ?? null },
   });
   if (count === 1) return true;
   if ((await getRetrain(prisma, retrainId)).status === 'completed') return false;

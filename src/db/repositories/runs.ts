@@ -43,11 +43,19 @@ export async function getRun(prisma: PrismaClient, runId: string): Promise<Run> 
 export async function markRunStarted(
   prisma: PrismaClient,
   runId: string,
-  start: { attempt: number; workerIdentity: string; totalSteps: number },
+  start: { attempt: number; workerIdentity: string; totalSteps: number; engine?: string },
 ): Promise<boolean> {
   const { count } = await prisma.run.updateMany({
     where: { id: runId, status: { not: 'completed' }, attempt: { lt: start.attempt } },
-    data: { status: 'running', attempt: start.attempt, workerIdentity: start.workerIdentity, totalSteps: start.totalSteps, error: null, startedAt: new Date() },
+    data: {
+      status: 'running',
+      attempt: start.attempt,
+      workerIdentity: start.workerIdentity,
+      engine: start.engine ?? null,
+      totalSteps: start.totalSteps,
+      error: null,
+      startedAt: new Date(),
+    },
   });
   if (count === 1) return true;
   if ((await getRun(prisma, runId)).status === 'completed') return false;

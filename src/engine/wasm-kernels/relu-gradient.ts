@@ -76,8 +76,9 @@ export const reluGradConfig: KernelConfig = {
 };
 
 /**
- * Makes Relu's gradient use ReluGrad for float32 tensors on the wasm backend; elsewhere tfjs's own
- * gradient runs. Gradients are registered per kernel, not per backend, hence the dispatch here.
+ * Makes Relu's gradient use ReluGrad for float32 tensors on the backends that register it (wasm,
+ * and the native engines: src/engine/native-kernels.ts); elsewhere tfjs's own gradient runs.
+ * Gradients are registered per kernel, not per backend, hence the dispatch here.
  */
 export function registerReluGradient(): void {
   const original = getGradient(Relu);
@@ -90,7 +91,7 @@ export function registerReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved as [Tensor];
       const gradient = dy as Tensor;
-      if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32' || gradient.dtype !== 'float32') {
+      if (tf.getKernel(ReluGrad, tf.getBackend()) === undefined || x.dtype !== 'float32' || gradient.dtype !== 'float32') {
         return original.gradFunc(dy, saved, attrs);
       }
       return { x: () => tf.engine().runKernel(ReluGrad, { dy: gradient, x }) as Tensor };

@@ -91,6 +91,10 @@ export function RunView({ runId }: { runId: string }) {
           <dt>Attempt</dt>
           <dd>{detail.attempt}</dd>
         </div>
+        <div>
+          <dt>Engine</dt>
+          <dd data-testid="run-engine">{detail.engine ?? '–'}</dd>
+        </div>
       </dl>
 
       <section aria-labelledby="curves-title">

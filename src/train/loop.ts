@@ -19,6 +19,11 @@ export interface TrainingRegularizer {
   cost(): number;
   costByLayer(): Record<string, number>;
   aliveCounts(): Record<string, number>;
+  /**
+   * Zero the channels the structure counts dead and return the restore function: evaluations then
+   * score the network whose cost cost() reports, not the trained seed.
+   */
+  switchOffDeadChannels?(): () => void;
 }
 
 export interface TrainProgress {
@@ -129,7 +134,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
         // Periodic evaluations score a fixed subset so a large validation split cannot dominate
         // training time; the final one scores everything.
         const maxExamples = step === totalSteps ? undefined : knobs.periodicEvalSamples;
-        lastValidation = evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples });
+        lastValidation = evaluatePruned(regularizer, () => evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples }));
         progress.valAccuracy = lastValidation.accuracy;
         progress.valLoss = lastValidation.loss;
       }
@@ -142,7 +147,9 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     }
 
     // Without a validation split nothing has recalibrated the final weights' statistics yet.
-    const test = evaluate(model, dataset, 'test', { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation });
+    const test = evaluatePruned(regularizer, () =>
+      evaluate(model, dataset, 'test', { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation }),
+    );
     return {
       steps: totalSteps,
       resumedFromStep,
@@ -155,6 +162,16 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     };
   } finally {
     disposeOptimizer(optimizer);
+  }
+}
+
+/** An evaluation of the network the regularizer's structure describes (dead channels off). */
+function evaluatePruned(regularizer: TrainingRegularizer | undefined, run: () => Evaluation): Evaluation {
+  const restore = regularizer?.switchOffDeadChannels?.();
+  try {
+    return run();
+  } finally {
+    restore?.();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../src/db/client.ts';
 import { createBookkeepingActivities } from './bookkeeping.ts';
+import { createEvidenceActivities } from './evidence.ts';
 import { createLearnStructureActivity } from './learn-structure.ts';
 import { createMeasureActivity } from './measure.ts';
 import { createRetrainActivity } from './retrain.ts';
@@ -13,6 +14,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookkeepingActivities(deps),
+    ...createEvidenceActivities(deps),
     measureSeedCost: createMeasureActivity(deps),
     learnStructure: createLearnStructureActivity(deps),
     retrainStructure: createRetrainActivity(deps),

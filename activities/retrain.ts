@@ -5,7 +5,7 @@ import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
 import { cancelRetrain, completeRetrain, failRetrain, getRetrain, markRetrainRunning, recordRetrainStep } from '../src/db/repositories/retrains.ts';
 import { getRun } from '../src/db/repositories/runs.ts';
 import { getSweep } from '../src/db/repositories/sweeps.ts';
-import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
+import { applyStructure, largestWidthMultiplierUnderCost, uniformStructureOf, type StructureJson } from '../src/morphnet/index.ts';
 import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
 import { retrain } from '../src/train/index.ts';
@@ -33,9 +33,12 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
     if (run.structure === null) {
       throw ApplicationFailure.nonRetryable(`run ${run.id} has no learned structure (it is ${run.status})`, 'InvalidInput');
     }
-    const structure = run.structure as unknown as StructureJson;
+    const learned = run.structure as unknown as StructureJson;
+    // An evidence baseline arm trains the seed network itself, uniformly scaled.
+    const structure = input.uniform ? uniformStructureOf(learned) : learned;
+    const seed = input.seed ?? run.seed;
     const dataset = await loadSweepDataset(config);
-    const seedNetwork = () => buildSeedNetwork(config, dataset, run.seed, { gated: false });
+    const seedNetwork = () => buildSeedNetwork(config, dataset, seed, { gated: false });
     const models: tf.LayersModel[] = [];
     try {
       const widthMultiplier =
@@ -61,7 +64,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         weightDecay: config.training.weightDecay,
         batchSize: config.training.batchSize,
         evalEvery: config.training.evalEvery,
-        seed: run.seed,
+        seed,
         signal: context.cancellationSignal,
         onProgress: async (progress) => {
           context.heartbeat({ step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null });

@@ -127,6 +127,8 @@ const BOOKKEEPING_ACTIVITY_NAMES = [
   'finishSweep',
   'recordRetrainFailure',
   'recordRetrainCancelled',
+  'planEvidence',
+  'finishEvidence',
 ] as const;
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {

@@ -275,6 +275,8 @@ export async function getFrontData(prisma: PrismaClient, sweepId: string, cost: 
       SELECT r."id" AS "retrainId", r."runId", r."widthMultiplier", r."targetCost", r.${column} AS "cost", r."valAccuracy" AS "accuracy"
       FROM "Retrain" r JOIN "Run" u ON u."id" = r."runId"
       WHERE u."sweepId" = ${sweepId} AND r."status" = 'completed' AND r.${column} IS NOT NULL AND r."valAccuracy" IS NOT NULL
+        -- Evidence arms (uniform baselines among them) are drawn as arms with intervals, not as retrained points.
+        AND r."evidenceId" IS NULL
       ORDER BY r."createdAt"`),
   ]);
   if (!sweep) return null;

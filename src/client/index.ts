@@ -6,6 +6,9 @@ import type {
   Front,
   ProgressEvent,
   Retrain,
+  Evidence,
+  EvidenceList,
+  EvidenceRequest,
   RetrainRequest,
   RunDetail,
   RunEvent,
@@ -174,6 +177,24 @@ export class MorphSweepClient {
 
   retrain(runId: string, options: RetrainRequest = {}): Promise<{ retrainId: string }> {
     return this.request('POST', `/api/runs/${encodeURIComponent(runId)}/retrain`, { body: options });
+  }
+
+  /** Retrain N seeds of the run's structure beside the uniform-width seed network at the same cost. */
+  startEvidence(runId: string, options: EvidenceRequest = {}): Promise<{ evidenceId: string }> {
+    return this.request('POST', `/api/runs/${encodeURIComponent(runId)}/evidence`, { body: options });
+  }
+
+  getEvidence(evidenceId: string): Promise<Evidence> {
+    return this.request('GET', `/api/evidence/${encodeURIComponent(evidenceId)}`);
+  }
+
+  listSweepEvidence(sweepId: string): Promise<EvidenceList> {
+    return this.request('GET', `/api/sweeps/${encodeURIComponent(sweepId)}/evidence`);
+  }
+
+  /** Poll until every arm of an evidence run finished and its summary is stored. */
+  async waitForEvidence(evidenceId: string, options: { pollMs?: number; timeoutMs?: number } = {}): Promise<Evidence> {
+    return this.pollUntil(() => this.getEvidence(evidenceId), (evidence) => evidence.status !== 'pending' && evidence.status !== 'running', options);
   }
 
   getRetrain(retrainId: string): Promise<Retrain> {

@@ -335,3 +335,83 @@ export type RunEvent = z.infer<typeof RunEventSchema>;
 export type SweepStatus = z.infer<typeof SweepStatusSchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type StructureFormat = (typeof STRUCTURE_FORMATS)[number];
+
+// Evidence: a structure retrained over several seeds beside the uniform-width seed network at equal cost.
+
+export const EvidenceRequestSchema = z
+  .object({
+    seeds: z.number().int().min(2).max(10).optional().describe('retrained seeds per arm; default 3'),
+    expandTo: z
+      .union([z.number().finite().positive(), z.literal('seed')])
+      .optional()
+      .describe("also retrain both arms widened to this cost ('seed': the seed network's cost), MorphNet's expand step"),
+  })
+  .strict()
+  .meta({ id: 'EvidenceRequest' });
+
+export const EvidenceCreatedSchema = z.object({ evidenceId: z.string() }).meta({ id: 'EvidenceCreated' });
+
+const EvidenceArmNameSchema = z.enum(['structure', 'uniform', 'structure-expanded', 'uniform-expanded']);
+const MeanSdSchema = z.object({ mean: z.number(), sd: z.number() });
+
+export const EvidenceSummarySchema = z
+  .object({
+    arms: z.array(
+      z.object({
+        arm: EvidenceArmNameSchema,
+        count: z.number().int(),
+        cost: z.number().describe("cost on the sweep's axis of the network this arm trained"),
+        widthMultiplier: z.number(),
+        testAccuracy: MeanSdSchema,
+        valAccuracy: MeanSdSchema,
+      }),
+    ),
+    comparisons: z.array(
+      z.object({
+        structureArm: z.enum(['structure', 'structure-expanded']),
+        baselineArm: z.enum(['uniform', 'uniform-expanded']),
+        interval: z
+          .object({ difference: z.number(), low: z.number(), high: z.number(), degreesOfFreedom: z.number().nullable(), level: z.number() })
+          .describe('test accuracy of the structure minus the uniform baseline, Welch t interval'),
+        winner: z.enum(['structure', 'uniform', 'undecided']),
+      }),
+    ),
+  })
+  .meta({ id: 'EvidenceSummary' });
+
+export const EvidenceArmRunSchema = z.object({
+  retrainId: z.string(),
+  arm: EvidenceArmNameSchema,
+  seed: z.number().int(),
+  status: RunStatusSchema,
+  widthMultiplier: z.number().nullable(),
+  step: z.number().int(),
+  totalSteps: z.number().int(),
+  costs: CostsSchema,
+  valAccuracy: z.number().nullable(),
+  testAccuracy: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+export const EvidenceSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    sweepId: z.string(),
+    status: RunStatusSchema,
+    seeds: z.number().int(),
+    expandTo: z.number().nullable(),
+    costAxis: CostKindSchema,
+    summary: EvidenceSummarySchema.nullable().describe('set once every arm finished'),
+    arms: z.array(EvidenceArmRunSchema),
+    error: z.string().nullable(),
+    createdAt: isoTime,
+    finishedAt: nullableIsoTime,
+  })
+  .meta({ id: 'Evidence' });
+
+export const EvidenceListSchema = z.object({ evidence: z.array(EvidenceSchema) }).meta({ id: 'EvidenceList' });
+
+export type EvidenceRequest = z.infer<typeof EvidenceRequestSchema>;
+export type Evidence = z.infer<typeof EvidenceSchema>;
+export type EvidenceList = z.infer<typeof EvidenceListSchema>;

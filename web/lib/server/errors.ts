@@ -28,7 +28,7 @@ export function validationFailed(where: 'body' | 'query', problems: FieldProblem
   );
 }
 
-export function notFound(kind: 'sweep' | 'run' | 'retrain', id: string): ApiError {
+export function notFound(kind: 'sweep' | 'run' | 'retrain' | 'evidence', id: string): ApiError {
   const listHint = kind === 'sweep' ? 'list sweeps with GET /api/sweeps' : `find ${kind} ids on their sweep's page`;
   return new ApiError(404, `${kind}_not_found`, `no ${kind} with id "${id}"; ${listHint}`);
 }

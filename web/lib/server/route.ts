@@ -6,6 +6,7 @@ import { SweepNotFoundError } from '../../../src/db/repositories/sweeps.ts';
 import { RetrainNotFoundError } from '../../../src/db/repositories/retrains.ts';
 import { TemporalConfigError, TemporalUnreachableError } from '../../../src/temporal/connection.ts';
 import { InvalidRetrainRequestError } from '../../../src/temporal/sweeps.ts';
+import { EvidenceNotFoundError } from '../../../src/db/repositories/evidence.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, notFound, validationFailed } from './errors.ts';
 import { errorResponse } from './responses.ts';
@@ -30,6 +31,7 @@ function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof SweepNotFoundError) return notFound('sweep', error.sweepId);
   if (error instanceof RunNotFoundError) return notFound('run', error.runId);
   if (error instanceof RetrainNotFoundError) return notFound('retrain', error.retrainId);
+  if (error instanceof EvidenceNotFoundError) return notFound('evidence', error.evidenceId);
   if (error instanceof InvalidRetrainRequestError) return new ApiError(409, 'retrain_rejected', error.message);
   if (error instanceof TemporalUnreachableError || error instanceof TemporalConfigError) {
     return new ApiError(503, 'temporal_unavailable', error.message);

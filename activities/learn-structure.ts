@@ -7,6 +7,7 @@ import { applyStructure, createNetworkRegularizer, exportStructure, type Network
 import { latencyHardwareOf } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
+import { settledOffTarget } from '../src/sweep/target-search.ts';
 import { learnStructure, type TrainProgress } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { CurveBuffer } from './curve-buffer.ts';
@@ -49,6 +50,11 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
       });
       if (!started) return resultOf(await getRun(prisma, runId));
       let latestAccuracy: number | null = null;
+      // A target-cost search probe stops once its cost settled clearly off target.
+      const costHistory: { step: number; cost: number }[] = [];
+      const shouldStop = input.earlyStop
+        ? (progress: TrainProgress) => (costHistory.push({ step: progress.step, cost: progress.cost ?? 0 }), settledOffTarget(costHistory, progress.totalSteps, input.earlyStop!))
+        : undefined;
       const onProgress = async (progress: TrainProgress): Promise<void> => {
         if (progress.valAccuracy !== undefined) latestAccuracy = progress.valAccuracy;
         const heartbeat: TrainingHeartbeat = {
@@ -87,6 +93,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         seed: point.seed,
         signal: context.cancellationSignal,
         onProgress,
+        shouldStop,
         // Curve first: a checkpoint never runs ahead of the points stored before it.
         checkpoint: postgresCheckpointStore(prisma, { runId }, config.training.checkpointEvery, {
           beforeSave: () => curve.flush(),
@@ -118,6 +125,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         valAccuracy: trained.valAccuracy!,
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
+        steps: trained.steps,
       };
       await completeRun(prisma, runId, { ...result, step: trained.steps, structure });
       await deleteCheckpoint(prisma, { runId });

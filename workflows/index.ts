@@ -2,3 +2,4 @@
 export { sweepWorkflow } from './sweep.ts';
 export { retrainWorkflow } from './retrain.ts';
 export { evidenceWorkflow } from './evidence.ts';
+export { targetSearchWorkflow } from './target-search.ts';

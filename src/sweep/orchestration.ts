@@ -49,11 +49,15 @@ export interface LearnStructureInput {
   runId: string;
   config: SweepConfig;
   point: GridPoint;
+  /** Target-search probes: stop once the cost settled clearly off this target (src/sweep/target-search.ts). */
+  earlyStop?: { targetCost: number; tolerance: number };
 }
 
 export interface LearnStructureResult extends RunResultSummary {
   /** The checkpoint step this attempt resumed after (0: it started fresh). */
   resumedFromStep: number;
+  /** Steps trained: fewer than configured when a target-search probe stopped early. */
+  steps?: number;
 }
 
 export interface RetrainWorkflowInput {

@@ -136,3 +136,52 @@ export function settledOffTarget(
   const offBy = Math.abs(last.cost - settings.targetCost) / settings.targetCost;
   return drift <= settings.tolerance && offBy > 3 * settings.tolerance;
 }
+
+/** One probe as the search records it (a normal run of the sweep). */
+export interface SearchProbeRecord {
+  runId: string;
+  strength: number;
+  state: 'running' | 'completed' | 'failed' | 'cancelled';
+  cost: number | null;
+  valAccuracy: number | null;
+  /** Steps trained; fewer than the config's when the probe stopped early (settled off target). */
+  steps: number | null;
+}
+
+export interface SearchProbeSummary {
+  runId: string;
+  strength: number;
+  cost: number;
+}
+
+export type SearchOutcome =
+  | { kind: 'hit'; runId: string; cost: number; message: string }
+  | { kind: 'jump'; above: SearchProbeSummary; below: SearchProbeSummary; suggestedWidthMultiplier: number | null; message: string }
+  | { kind: 'exhausted'; above: SearchProbeSummary | null; below: SearchProbeSummary | null; message: string };
+
+/** What the Sweep row and the progress query show of a target search: every round and the outcome. */
+export interface TargetSearchState {
+  targetCost: number;
+  tolerance: number;
+  rounds: { round: number; probes: SearchProbeRecord[] }[];
+  outcome: SearchOutcome | null;
+}
+
+/** The sentence the API, the CLI and the dashboard show for an outcome. */
+export function describeOutcome(
+  verdict: Exclude<SearchVerdict, { kind: 'continue' }>,
+  settings: Pick<TargetSearchSettings, 'targetCost' | 'tolerance'>,
+  suggestedWidthMultiplier: number | null = null,
+): string {
+  const pct = (cost: number) => `${((cost / settings.targetCost) * 100).toFixed(1)} % of the target`;
+  if (verdict.kind === 'hit') return `hit: a structure at ${pct(verdict.best.cost)} (within ±${(settings.tolerance * 100).toFixed(1)} %)`;
+  if (verdict.kind === 'jump') {
+    const widen = suggestedWidthMultiplier === null ? '' : `; widening the cheaper one by x${suggestedWidthMultiplier.toFixed(3)} meets the target`;
+    return (
+      `the cost jumps over the target between strengths ${(10 ** verdict.above.logStrength).toExponential(3)} (${pct(verdict.above.cost)}) ` +
+      `and ${(10 ** verdict.below.logStrength).toExponential(3)} (${pct(verdict.below.cost)}): no strength lands in between${widen}`
+    );
+  }
+  const near = [verdict.above, verdict.below].filter((probe): probe is Probe => probe !== null).map((probe) => pct(probe.cost));
+  return `no structure within ±${(settings.tolerance * 100).toFixed(1)} % after the last round; nearest: ${near.join(', ') || 'none'}; raise maxRounds or the tolerance`;
+}

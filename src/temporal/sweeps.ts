@@ -5,10 +5,10 @@ import type { PrismaClient } from '../db/client.ts';
 import { getRun } from '../db/repositories/runs.ts';
 import { getSweep, insertSweepOnce } from '../db/repositories/sweeps.ts';
 import { failRetrain, insertRetrain } from '../db/repositories/retrains.ts';
-import { parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
+import { parseSweepConfig, targetOf, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
-import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery } from '../../workflows/definitions.ts';
+import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery, TARGET_SEARCH_WORKFLOW_TYPE } from '../../workflows/definitions.ts';
 import { DEFAULT_TASK_QUEUE } from './task-queues.ts';
 
 /**
@@ -59,7 +59,8 @@ export async function startSweep(
 
 async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: SweepConfig): Promise<void> {
   try {
-    await deps.client.workflow.start(SWEEP_WORKFLOW_TYPE, {
+    // A target-cost sweep searches its strengths instead of expanding a grid.
+    await deps.client.workflow.start(targetOf(config) ? TARGET_SEARCH_WORKFLOW_TYPE : SWEEP_WORKFLOW_TYPE, {
       workflowId: sweepId,
       taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [{ sweepId, config, options: deps.orchestration }],

@@ -129,6 +129,8 @@ const BOOKKEEPING_ACTIVITY_NAMES = [
   'recordRetrainCancelled',
   'planEvidence',
   'finishEvidence',
+  'recordTargetSearch',
+  'suggestWidthMultiplier',
 ] as const;
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {

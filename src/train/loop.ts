@@ -59,6 +59,11 @@ export interface LoopHooks {
   checkpoint?: CheckpointStore;
   /** Aborting stops before the next step and rethrows signal.reason (e.g. Temporal's cancellation). */
   signal?: AbortSignal;
+  /**
+   * Asked after every step: true ends training there as if it were the last step (full validation,
+   * then test). A target-cost search stops probes whose cost settled clearly off target.
+   */
+  shouldStop?: (progress: TrainProgress) => boolean;
 }
 
 export interface LoopResult {
@@ -114,6 +119,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     let lastLosses: StepLosses = { taskLoss: NaN, regLoss: NaN, weightDecayLoss: NaN };
     let lastValidation: Evaluation | null = null;
     let savedStep = resumedFromStep;
+    let stepsDone = resumedFromStep;
     for (let step = resumedFromStep + 1; step <= totalSteps; step++) {
       if (signal?.aborted) {
         // Stopping mid-run (e.g. a worker shutting down): save the steps done so a resume loses none.
@@ -139,6 +145,13 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
         progress.valLoss = lastValidation.loss;
       }
       await input.onProgress?.(progress);
+      stepsDone = step;
+      if (step < totalSteps && input.shouldStop?.(progress)) {
+        if (dataset.validation.count > 0) {
+          lastValidation = evaluatePruned(regularizer, () => evaluate(model, dataset, 'validation', evalOptions));
+        }
+        break;
+      }
       if (input.checkpoint && step % input.checkpoint.every === 0 && step < totalSteps) {
         await input.checkpoint.save(await captureCheckpoint(step, model, optimizer, knobs.optimizer, rngState));
         savedStep = step;
@@ -151,7 +164,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
       evaluate(model, dataset, 'test', { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation }),
     );
     return {
-      steps: totalSteps,
+      steps: stepsDone,
       resumedFromStep,
       ...lastLosses,
       valAccuracy: lastValidation?.accuracy ?? null,

@@ -28,3 +28,6 @@ ALTER TABLE "Retrain" ADD COLUMN "seed" INTEGER;
 CREATE INDEX "Retrain_evidenceId_idx" ON "Retrain"("evidenceId");
 
 ALTER TABLE "Retrain" ADD CONSTRAINT "Retrain_evidenceId_fkey" FOREIGN KEY ("evidenceId") REFERENCES "Evidence"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- A target-cost sweep's rounds and outcome (src/sweep/target-search.ts TargetSearchState).
+ALTER TABLE "Sweep" ADD COLUMN "targetSearch" JSONB;

@@ -116,6 +116,11 @@ export const SweepDetailSchema = SweepSummarySchema.extend({
   seedAccuracy: z.number().nullable(),
   error: z.string().nullable(),
   live: LiveProgressSchema.nullable().describe("the workflow's own answer while the sweep runs; null when finished or unreachable"),
+  targetSearch: z
+    .lazy(() => TargetSearchSchema)
+    .nullable()
+    .optional()
+    .describe('a target-cost sweep: every round of probes (stored after each round) and the outcome; null for grid sweeps'),
 }).meta({ id: 'SweepDetail' });
 
 export const CreateSweepResponseSchema = z
@@ -415,3 +420,43 @@ export const EvidenceListSchema = z.object({ evidence: z.array(EvidenceSchema) }
 export type EvidenceRequest = z.infer<typeof EvidenceRequestSchema>;
 export type Evidence = z.infer<typeof EvidenceSchema>;
 export type EvidenceList = z.infer<typeof EvidenceListSchema>;
+
+// Target-cost search (src/sweep/target-search.ts TargetSearchState).
+const SearchProbeSummarySchema = z.object({ runId: z.string(), strength: z.number(), cost: z.number() });
+
+export const TargetSearchSchema = z
+  .object({
+    targetCost: z.number(),
+    tolerance: z.number(),
+    rounds: z.array(
+      z.object({
+        round: z.number().int(),
+        probes: z.array(
+          z.object({
+            runId: z.string(),
+            strength: z.number(),
+            state: z.enum(['running', 'completed', 'failed', 'cancelled']),
+            cost: z.number().nullable(),
+            valAccuracy: z.number().nullable(),
+            steps: z.number().int().nullable().describe('fewer than configured when the probe stopped early, settled off target'),
+          }),
+        ),
+      }),
+    ),
+    outcome: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('hit'), runId: z.string(), cost: z.number(), message: z.string() }),
+        z.object({
+          kind: z.literal('jump'),
+          above: SearchProbeSummarySchema,
+          below: SearchProbeSummarySchema,
+          suggestedWidthMultiplier: z.number().nullable(),
+          message: z.string(),
+        }),
+        z.object({ kind: z.literal('exhausted'), above: SearchProbeSummarySchema.nullable(), below: SearchProbeSummarySchema.nullable(), message: z.string() }),
+      ])
+      .nullable(),
+  })
+  .meta({ id: 'TargetSearch' });
+
+export type TargetSearch = z.infer<typeof TargetSearchSchema>;

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../client.ts';
 import type { CostKind } from '../../sweep/config.ts';
+import type { TargetSearchState } from '../../sweep/target-search.ts';
 import { costColumnOf } from '../../sweep/orchestration.ts';
 import type {
   BestPointSchema,
@@ -49,6 +50,8 @@ export interface SweepRow {
 export interface SweepDetailRow extends SweepRow {
   config: Record<string, unknown>;
   seedCost: Costs | null;
+  /** A target-cost sweep's rounds and outcome (src/sweep/target-search.ts); null for grid sweeps. */
+  targetSearch: TargetSearchState | null;
   seedAccuracy: number | null;
   error: string | null;
 }
@@ -177,7 +180,7 @@ function toCosts(value: unknown): Costs | null {
 export async function getSweepDetail(prisma: PrismaClient, sweepId: string): Promise<SweepDetailRow | null> {
   const sweep = await prisma.sweep.findUnique({
     where: { id: sweepId },
-    select: { ...SWEEP_SUMMARY_SELECT, config: true, seedCost: true, seedAccuracy: true, error: true },
+    select: { ...SWEEP_SUMMARY_SELECT, config: true, seedCost: true, seedAccuracy: true, error: true, targetSearch: true },
   });
   if (!sweep) return null;
   const costAxis = sweep.costAxis as CostKind;
@@ -190,6 +193,7 @@ export async function getSweepDetail(prisma: PrismaClient, sweepId: string): Pro
     costAxis,
     config: sweep.config as Record<string, unknown>,
     seedCost: toCosts(sweep.seedCost),
+    targetSearch: (sweep.targetSearch ?? null) as SweepDetailRow['targetSearch'],
     runs: counts.get(sweep.id)!,
     best: best.get(sweep.id) ?? null,
   };

@@ -39,6 +39,7 @@ for (const [id, schema] of Object.entries({
   EvidenceSummary: wire.EvidenceSummarySchema,
   Evidence: wire.EvidenceSchema,
   EvidenceList: wire.EvidenceListSchema,
+  TargetSearch: wire.TargetSearchSchema,
   ProgressEvent: wire.ProgressEventSchema,
   RunEvent: wire.RunEventSchema,
   SessionRequest: wire.SessionRequestSchema,

@@ -5,6 +5,7 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import type { CostAxis, Front, FrontPoint, RetrainedPoint } from '../hooks/dashboard-types.ts';
 import { DOMINATED_GRID, sampleDominated, type DominatedSample } from './dominated-sample.ts';
 import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatStrength } from './format.ts';
+import { EvidenceArmMarks, type EvidenceArmPoint } from './EvidenceArmMarks.tsx';
 import { PointSymbol, THRESHOLD_SHAPES, type MarkerShape } from './PointSymbol.tsx';
 import type { StrengthColorScale } from './strength-colors.ts';
 
@@ -30,6 +31,8 @@ interface GraphParetoFrontProps {
   activeKey: string | null;
   onActivate: (point: ChartPoint | null) => void;
   onOpen: (point: ChartPoint) => void;
+  /** Evidence arms (test accuracy mean ± sd at each arm's cost), drawn as diamonds with error bars. */
+  evidenceArms?: readonly EvidenceArmPoint[];
 }
 
 /** One marker's data; its look and handlers travel with it so one module-level renderer draws all. */
@@ -107,6 +110,7 @@ interface FrontScatterProps {
   thresholds: number[];
   onActivate: (point: ChartPoint) => void;
   isActive: (key: string) => boolean;
+  evidenceArms?: readonly EvidenceArmPoint[];
 }
 
 /** The SVG itself; memoized on everything but the active point, so a hover does not redraw it. */
@@ -149,6 +153,7 @@ const FrontScatter = memo(function FrontScatter(props: FrontScatterProps) {
     for (const list of [front.pareto, front.dominated, front.retrained]) for (const point of list) include(point.cost, point.accuracy);
     if (front.seedNetwork) include(front.seedNetwork.cost, front.seedNetwork.accuracy);
   }
+  for (const arm of props.evidenceArms ?? []) include(arm.cost, arm.mean - arm.sd);
   const accuracyFloor = Number.isFinite(lowestAccuracy) ? Math.max(0, Math.floor(lowestAccuracy * 20) / 20 - 0.05) : 0;
   // Close accuracies need a decimal, or neighbouring ticks would both read "100%".
   const accuracyDecimals = 1 - accuracyFloor < 0.2 ? 1 : 0;
@@ -237,6 +242,7 @@ const FrontScatter = memo(function FrontScatter(props: FrontScatterProps) {
       </g>
       {retrains.map(marker)}
       {seeds.map(marker)}
+      {props.evidenceArms && <EvidenceArmMarks arms={props.evidenceArms} at={at} />}
     </svg>
   );
 });
@@ -356,6 +362,7 @@ export function GraphParetoFront(props: GraphParetoFrontProps) {
           thresholds={thresholds}
           onActivate={onActivate}
           isActive={isActive}
+          evidenceArms={props.evidenceArms}
         />
       </div>
       {binned.length > 0 && (

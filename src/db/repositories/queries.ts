@@ -392,7 +392,8 @@ export async function getRunDetail(prisma: PrismaClient, runId: string): Promise
         select: { step: true, taskLoss: true, regLoss: true, cost: true, valAccuracy: true },
         orderBy: { step: 'asc' },
       },
-      retrains: { select: RETRAIN_SELECT, orderBy: { createdAt: 'asc' } },
+      // Evidence arms are shown with their evidence run, not as retrains of the structure.
+      retrains: { select: RETRAIN_SELECT, where: { evidenceId: null }, orderBy: { createdAt: 'asc' } },
     },
   });
   if (!run) return null;

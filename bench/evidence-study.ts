@@ -24,6 +24,7 @@ import {
   createNetworkRegularizer,
   exportStructure,
   modelCost,
+  parseStructure,
   uniformStructureOf,
   uniformWidthMultiplierAtCost,
   type RegularizerAlgorithm,
@@ -54,6 +55,10 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     expand: { type: 'boolean', default: false },
     table: { type: 'boolean', default: false },
+    // Retrain one arm of a known structure (parallel processes share the work; see bench/evidence-arms.sh).
+    widths: { type: 'string', description: 'alive widths of the reference CNN structure, e.g. 12-40-128' },
+    arm: { type: 'string' },
+    seed: { type: 'string' },
     out: { type: 'string', default: 'bench/results/evidence-study.jsonl' },
   },
 });
@@ -79,6 +84,8 @@ interface StudyRecord {
 
 if (args.table) {
   printTable(args.out!);
+} else if (args.widths) {
+  await retrainOneArm();
 } else {
   await study();
 }
@@ -185,6 +192,55 @@ function withoutTest(dataset: Dataset): Dataset {
   return { ...dataset, test: { images: dataset.test.images.subarray(0, pixels), labels: dataset.test.labels.subarray(0, 1), count: 1 } };
 }
 
+/**
+ * One retrain of one arm of a reference-CNN structure given by its widths: appended to `--out` as an
+ * arm record; `--table` merges the records of one label into arms.
+ */
+async function retrainOneArm(): Promise<void> {
+  const startedAt = performance.now();
+  await initEngine({ threads: Number(args.threads) });
+  const dataset = await loadDataset('fashion-mnist', { seed: 0, validationFraction: 0.1 });
+  const width = Number(args.width);
+  const build = (seed: number) => buildSeedModel('reference-cnn', { inputShape: dataset.inputShape, numClasses: dataset.numClasses, widthMultiplier: width, seed });
+  const seedModel = build(0);
+  const seedWidths = seedModel.layers.filter((layer) => layer.getClassName() === 'Conv2D').map((layer) => (layer.outputShape as number[]).at(-1)!);
+  const seedFlops = costOf(seedModel);
+  const alive = args.widths!.split('-').map(Number);
+  const structure = parseStructure({
+    format: 'morphsweep-structure',
+    version: 1,
+    algorithm: args.algorithm,
+    cost: 'flops',
+    costName: 'FLOPs',
+    batchSize: 1,
+    threshold: 0.1,
+    strength: 0,
+    step: 0,
+    proposedCost: 0,
+    layers: [
+      ...alive.map((count, i) => ({ name: `conv${i + 1}`, kind: 'conv', alive: count, seedWidth: seedWidths[i], fixed: false })),
+      { name: 'logits', kind: 'dense', alive: dataset.numClasses, seedWidth: dataset.numClasses, fixed: true },
+    ],
+    seedNetwork: { name: 'reference-cnn' },
+  });
+  const structureFlops = costOf(applyStructure(build(0), structure));
+  const arm = args.arm!;
+  const uniform = arm.startsWith('uniform');
+  const armStructure = uniform ? uniformStructureOf(structure) : structure;
+  const targetCost = arm === 'structure' ? null : arm === 'uniform' ? structureFlops : seedFlops;
+  const widthMultiplier = targetCost === null ? 1 : uniformWidthMultiplierAtCost(() => build(0), armStructure, { cost: 'flops', targetCost });
+  const seed = Number(args.seed);
+  const model = applyStructure(build(seed), armStructure, { widthMultiplier });
+  const flops = costOf(model, false);
+  const widths = model.layers.filter((layer) => layer.getClassName() === 'Conv2D').map((layer) => (layer.outputShape as number[]).at(-1)!);
+  const knobs = { batchSize: Number(args.batch), learningRate: Number(args.lr), weightDecay: Number(args['weight-decay']), optimizer: 'momentum' as const, evalEvery: 1_000_000 };
+  const trained = await retrain({ model, dataset, steps: Number(args['retrain-steps']), seed, ...knobs });
+  const record = { label: args.label, arm, seed, widths, flops, seedFlops, widthMultiplier, testAccuracy: trained.testAccuracy, valAccuracy: trained.valAccuracy, recipe: { ...knobs, retrainSteps: Number(args['retrain-steps']) }, seconds: Math.round((performance.now() - startedAt) / 1000) };
+  mkdirSync(dirname(args.out!), { recursive: true });
+  appendFileSync(args.out!, `${JSON.stringify({ armRecord: record })}\n`);
+  log(`${arm} seed ${seed}: ${widths.join('-')} (x${widthMultiplier.toFixed(3)}, ${((flops / seedFlops) * 100).toFixed(1)} % FLOPs) test ${(trained.testAccuracy * 100).toFixed(2)} % after ${record.seconds} s`);
+}
+
 function costOf(model: tf.LayersModel, dispose = true): number {
   const flops = modelCost(model, { cost: 'flops' });
   if (dispose) model.dispose();
@@ -202,7 +258,9 @@ function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-const pct = (value: number) => (value * 100).toFixed(2);
+function pct(value: number): string {
+  return (value * 100).toFixed(2);
+}
 
 function describeArm(arm: ArmResult, seedFlops: number): string {
   const s = summarize(arm.testAccuracies);
@@ -232,5 +290,45 @@ function printTable(path: string): void {
   if (!existsSync(path)) throw new Error(`no study records at ${path}; run a study first`);
   process.stdout.write('| study | recipe | MorphNet structure: widths (FLOPs of seed): test accuracy mean ± sd | uniform width, same FLOPs | difference, 95 % Welch CI | seeds |\n');
   process.stdout.write('|---|---|---|---|---|---|\n');
-  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) printRecord(JSON.parse(line) as StudyRecord);
+  const armRecords = new Map<string, StudyRecord>();
+  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+    const parsed = JSON.parse(line) as StudyRecord | { armRecord: ArmRecord };
+    if (!('armRecord' in parsed)) {
+      printRecord(parsed);
+      continue;
+    }
+    // One-arm records of a label gather into one study.
+    const { armRecord } = parsed;
+    const study = armRecords.get(armRecord.label) ?? {
+      label: armRecord.label,
+      recipe: { network: 'reference-cnn', width: Number(args.width), algorithm: args.algorithm, structureSteps: '(given widths)', retrainSteps: armRecord.recipe.retrainSteps, learningRate: armRecord.recipe.learningRate, weightDecay: armRecord.recipe.weightDecay },
+      seedFlops: armRecord.seedFlops,
+      probes: [],
+      chosen: null,
+      arms: [],
+      seconds: 0,
+    };
+    let arm = study.arms.find((candidate) => candidate.arm === armRecord.arm);
+    if (!arm) {
+      arm = { arm: armRecord.arm, widths: armRecord.widths, flops: armRecord.flops, widthMultiplier: armRecord.widthMultiplier, testAccuracies: [], valAccuracies: [] };
+      study.arms.push(arm);
+    }
+    arm.testAccuracies.push(armRecord.testAccuracy);
+    arm.valAccuracies.push(armRecord.valAccuracy);
+    armRecords.set(armRecord.label, study);
+  }
+  for (const study of armRecords.values()) printRecord(study);
+}
+
+interface ArmRecord {
+  label: string;
+  arm: string;
+  seed: number;
+  widths: number[];
+  flops: number;
+  seedFlops: number;
+  widthMultiplier: number;
+  testAccuracy: number;
+  valAccuracy: number;
+  recipe: { retrainSteps: number; learningRate: number; weightDecay: number };
 }

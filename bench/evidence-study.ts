@@ -166,7 +166,8 @@ async function study(): Promise<void> {
   if (args.expand) {
     arms.push({ arm: 'structure expanded', structure, targetCost: seedFlops }, { arm: 'uniform expanded', structure: uniformStructureOf(structure), targetCost: seedFlops });
   }
-  for (const { arm, structure: armStructure, targetCost } of arms) {
+  // --seeds 0: the search alone (scripts/recipe-study.sh retrains the arms as parallel processes).
+  for (const { arm, structure: armStructure, targetCost } of Number(args.seeds) > 0 ? arms : []) {
     const widthMultiplier =
       targetCost === null ? 1 : uniformWidthMultiplierAtCost(() => build(0), armStructure, { cost: 'flops', targetCost });
     const result: ArmResult = { arm, widths: [], flops: 0, widthMultiplier, testAccuracies: [], valAccuracies: [] };

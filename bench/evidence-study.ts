@@ -23,10 +23,10 @@ import {
   applyStructure,
   createNetworkRegularizer,
   exportStructure,
+  largestWidthMultiplierUnderCost,
   modelCost,
   parseStructure,
   uniformStructureOf,
-  uniformWidthMultiplierAtCost,
   type RegularizerAlgorithm,
   type StructureJson,
 } from '../src/morphnet/index.ts';
@@ -164,12 +164,12 @@ async function study(): Promise<void> {
     { arm: 'uniform', structure: uniformStructureOf(structure), targetCost: structureFlops },
   ];
   if (args.expand) {
-    arms.push({ arm: 'structure expanded', structure, targetCost: seedFlops }, { arm: 'uniform expanded', structure: uniformStructureOf(structure), targetCost: seedFlops });
+    arms.push({ arm: 'structure-expanded', structure, targetCost: seedFlops }, { arm: 'uniform-expanded', structure: uniformStructureOf(structure), targetCost: seedFlops });
   }
   // --seeds 0: the search alone (scripts/recipe-study.sh retrains the arms as parallel processes).
   for (const { arm, structure: armStructure, targetCost } of Number(args.seeds) > 0 ? arms : []) {
-    const widthMultiplier =
-      targetCost === null ? 1 : uniformWidthMultiplierAtCost(() => build(0), armStructure, { cost: 'flops', targetCost });
+    // armStructure is already the uniform one for the uniform arms: scale it (or the structure) to the target.
+    const widthMultiplier = targetCost === null ? 1 : largestWidthMultiplierUnderCost(() => build(0), armStructure, { cost: 'flops', targetCost });
     const result: ArmResult = { arm, widths: [], flops: 0, widthMultiplier, testAccuracies: [], valAccuracies: [] };
     for (let seed = 1; seed <= Number(args.seeds); seed++) {
       const model = applyStructure(build(seed), armStructure, { widthMultiplier });
@@ -229,7 +229,7 @@ async function retrainOneArm(): Promise<void> {
   const uniform = arm.startsWith('uniform');
   const armStructure = uniform ? uniformStructureOf(structure) : structure;
   const targetCost = arm === 'structure' ? null : arm === 'uniform' ? structureFlops : seedFlops;
-  const widthMultiplier = targetCost === null ? 1 : uniformWidthMultiplierAtCost(() => build(0), armStructure, { cost: 'flops', targetCost });
+  const widthMultiplier = targetCost === null ? 1 : largestWidthMultiplierUnderCost(() => build(0), armStructure, { cost: 'flops', targetCost });
   const seed = Number(args.seed);
   const model = applyStructure(build(seed), armStructure, { widthMultiplier });
   const flops = costOf(model, false);
@@ -282,7 +282,7 @@ function comparisonRow(record: StudyRecord, structureArm: string, uniformArm: st
 }
 
 function printRecord(record: StudyRecord): void {
-  for (const row of [comparisonRow(record, 'structure', 'uniform'), comparisonRow(record, 'structure expanded', 'uniform expanded')]) {
+  for (const row of [comparisonRow(record, 'structure', 'uniform'), comparisonRow(record, 'structure-expanded', 'uniform-expanded')]) {
     if (row) process.stdout.write(`${row}\n`);
   }
 }

@@ -66,6 +66,10 @@ export async function targetSearchWorkflow(input: SweepWorkflowInput): Promise<S
     await bookkeeping.markSweepRunning({ sweepId });
     initialCost = (await measuring.measureSeedCost({ sweepId, config })).target;
     search.targetCost = target.cost ?? target.fractionOfSeed! * initialCost;
+    if (search.targetCost >= initialCost) {
+      // No strength makes a structure bigger than its seed network.
+      return await finish('failed', `the target cost ${search.targetCost} is not below the seed network's cost ${initialCost}: lower it, or use fractionOfSeed`);
+    }
     state = 'running';
     const settings: TargetSearchSettings = {
       targetCost: search.targetCost,

@@ -6,6 +6,7 @@
 #   bash scripts/recipe-study.sh [LABEL] [WIDTHS]     # WIDTHS (e.g. 12-40-128) skips the search
 #
 # Environment: STRUCTURE_STEPS (800), RETRAIN_STEPS (500), SEEDS (3), START_STRENGTH (5.2, x 1/cost0),
+# ARMS ("structure uniform"; "structure-expanded uniform-expanded" widens both to the seed's FLOPs),
 # OUT (bench/results/recipes.jsonl). Runs at nice 10: it shares the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ if [[ -z "$widths" ]]; then
 fi
 echo "retraining structure $widths and its uniform baseline, $seeds seeds each, $retrain_steps steps" >&2
 pids=()
-for arm in structure uniform; do
+for arm in ${ARMS:-structure uniform}; do
   for seed in $(seq 1 "$seeds"); do
     "${study[@]}" --widths "$widths" --arm "$arm" --seed "$seed" --retrain-steps "$retrain_steps" --threads 1 &
     pids+=("$!")

@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../src/db/client.ts';
 import { createBookkeepingActivities } from './bookkeeping.ts';
+import { createEvidenceActivities } from './evidence.ts';
+import { createTargetSearchActivities } from './target-search.ts';
 import { createLearnStructureActivity } from './learn-structure.ts';
 import { createMeasureActivity } from './measure.ts';
 import { createRetrainActivity } from './retrain.ts';
@@ -14,6 +16,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookkeepingActivities(deps),
+    ...createEvidenceActivities(deps),
+    ...createTargetSearchActivities(deps),
     measureSeedCost: createMeasureActivity(deps),
     measureSeedAccuracy: createSeedAccuracyActivity(deps),
     learnStructure: createLearnStructureActivity(deps),

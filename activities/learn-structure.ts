@@ -9,6 +9,7 @@ import { applyStructure, NARROWEST_WIDTH_MULTIPLIER, createNetworkRegularizer, e
 import { isUserNetwork, latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { LearnStructureInput, LearnStructureResult } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
+import { settledOffTarget } from '../src/sweep/target-search.ts';
 import { learnStructure, type TrainProgress } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { CurveBuffer } from './curve-buffer.ts';
@@ -56,6 +57,11 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
       if (!started) return resultOf(await getRun(prisma, runId));
       let latestAccuracy: number | null = null;
       let lastHeartbeat: TrainingHeartbeat | undefined;
+      // A target-cost search probe stops once its cost settled clearly off target.
+      const costHistory: { step: number; cost: number }[] = [];
+      const shouldStop = input.earlyStop
+        ? (progress: TrainProgress) => (costHistory.push({ step: progress.step, cost: progress.cost ?? 0 }), settledOffTarget(costHistory, progress.totalSteps, input.earlyStop!))
+        : undefined;
       const onProgress = async (progress: TrainProgress): Promise<void> => {
         if (progress.valAccuracy !== undefined) latestAccuracy = progress.valAccuracy;
         const heartbeat: TrainingHeartbeat = {
@@ -97,6 +103,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         onProgress,
         // Scoring the whole validation and test splits can outlast the heartbeat timeout.
         onFinalEvaluation: () => context.heartbeat(lastHeartbeat),
+        shouldStop,
         // Curve first: a checkpoint never runs ahead of the points stored before it.
         checkpoint: postgresCheckpointStore(prisma, { runId }, attempt, config.training.checkpointEvery, {
           beforeSave: () => curve.flush(),
@@ -133,6 +140,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         valAccuracy: trained.valAccuracy!,
         testAccuracy: trained.testAccuracy,
         resumedFromStep: trained.resumedFromStep,
+        steps: trained.steps,
       };
       // False only if the row is completed already (by an attempt that owned it): that result stands.
       if (!(await completeRun(prisma, runId, attempt, { ...result, step: trained.steps, structure, narrowestCost }))) return resultOf(await getRun(prisma, runId));

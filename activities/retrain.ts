@@ -6,7 +6,7 @@ import { cancelRetrainAttempt, completeRetrain, failRetrainAttempt, getRetrain, 
 import { getRun } from '../src/db/repositories/runs.ts';
 import { getSweep } from '../src/db/repositories/sweeps.ts';
 import { engineLabel, initEngine } from '../src/engine/index.ts';
-import { applyStructure, largestWidthMultiplierUnderCost, type StructureJson } from '../src/morphnet/index.ts';
+import { applyStructure, largestWidthMultiplierUnderCost, uniformStructureOf, type StructureJson } from '../src/morphnet/index.ts';
 import { latencyHardwareOf, type SweepConfig } from '../src/sweep/config.ts';
 import type { RetrainResult, RetrainWorkflowInput } from '../src/sweep/orchestration.ts';
 import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
@@ -41,11 +41,14 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
     if (run.structure === null) {
       throw ApplicationFailure.nonRetryable(`run ${run.id} has no learned structure (it is ${run.status})`, 'InvalidInput');
     }
-    const structure = run.structure as unknown as StructureJson;
+    const learned = run.structure as unknown as StructureJson;
+    // An evidence baseline arm trains the seed network itself, uniformly scaled.
+    const structure = input.uniform ? uniformStructureOf(learned) : learned;
+    const seed = input.seed ?? run.seed;
     const dataset = await loadSweepDataset(config);
     const models: tf.LayersModel[] = [];
     try {
-      const seedNetwork = await buildSweepNetwork(prisma, config, dataset, run.seed, { gated: false });
+      const seedNetwork = await buildSweepNetwork(prisma, config, dataset, seed, { gated: false });
       models.push(seedNetwork.model);
       const widthMultiplier =
         input.targetCost !== undefined
@@ -71,7 +74,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
         weightDecay: config.training.weightDecay,
         batchSize: config.training.batchSize,
         evalEvery: config.training.evalEvery,
-        seed: run.seed,
+        seed,
         signal: context.cancellationSignal,
         onProgress: async (progress) => {
           lastHeartbeat = { step: progress.step, totalSteps: progress.totalSteps, loss: progress.taskLoss, regLoss: 0, cost: 0, accuracy: progress.valAccuracy ?? null };

@@ -8,3 +8,5 @@ export const cancelSweepSignal = defineSignal<[{ reason?: string }?]>('cancelSwe
 
 export const SWEEP_WORKFLOW_TYPE = 'sweepWorkflow';
 export const RETRAIN_WORKFLOW_TYPE = 'retrainWorkflow';
+export const EVIDENCE_WORKFLOW_TYPE = 'evidenceWorkflow';
+export const TARGET_SEARCH_WORKFLOW_TYPE = 'targetSearchWorkflow';

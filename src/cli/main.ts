@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidSweepConfigError } from '../sweep/config.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerEvidenceCommand } from './commands/evidence.ts';
 import { registerFrontCommand } from './commands/front.ts';
 import { registerRetrainCommand } from './commands/retrain.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSweepCommands(program, setExitCode);
   registerFrontCommand(program);
   registerRetrainCommand(program);
+  registerEvidenceCommand(program);
   registerWorkerCommand(program);
   registerDemoCommand(program, setExitCode);
   registerServeCommand(program);

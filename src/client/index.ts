@@ -7,6 +7,9 @@ import type {
   ProgressEvent,
   Retrain,
   WorkerStatus,
+  Evidence,
+  EvidenceList,
+  EvidenceRequest,
   RetrainRequest,
   RunDetail,
   RunEvent,
@@ -187,6 +190,24 @@ export class MorphSweepClient {
   retrain(runId: string, options: RetrainRequest = {}, request: { idempotencyKey?: string } = {}): Promise<{ retrainId: string }> {
     const headers: Record<string, string> = request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {};
     return this.request('POST', `/api/runs/${encodeURIComponent(runId)}/retrain`, { body: options, headers });
+  }
+
+  /** Retrain N seeds of the run's structure beside the uniform-width seed network at the same cost. */
+  startEvidence(runId: string, options: EvidenceRequest = {}): Promise<{ evidenceId: string }> {
+    return this.request('POST', `/api/runs/${encodeURIComponent(runId)}/evidence`, { body: options });
+  }
+
+  getEvidence(evidenceId: string): Promise<Evidence> {
+    return this.request('GET', `/api/evidence/${encodeURIComponent(evidenceId)}`);
+  }
+
+  listSweepEvidence(sweepId: string): Promise<EvidenceList> {
+    return this.request('GET', `/api/sweeps/${encodeURIComponent(sweepId)}/evidence`);
+  }
+
+  /** Poll until every arm of an evidence run finished and its summary is stored. */
+  async waitForEvidence(evidenceId: string, options: { pollMs?: number; timeoutMs?: number } = {}): Promise<Evidence> {
+    return this.pollUntil(() => this.getEvidence(evidenceId), (evidence) => evidence.status !== 'pending' && evidence.status !== 'running', options);
   }
 
   getRetrain(retrainId: string): Promise<Retrain> {

@@ -116,6 +116,11 @@ export const SweepDetailSchema = SweepSummarySchema.extend({
   seedAccuracy: z.number().nullable(),
   error: z.string().nullable(),
   live: LiveProgressSchema.nullable().describe("the workflow's own answer while the sweep runs; null when finished or unreachable"),
+  targetSearch: z
+    .lazy(() => TargetSearchSchema)
+    .nullable()
+    .optional()
+    .describe('a target-cost sweep: every round of probes (stored after each round) and the outcome; null for grid sweeps'),
 }).meta({ id: 'SweepDetail' });
 
 export const CreateSweepResponseSchema = z
@@ -360,3 +365,123 @@ export type SweepStatus = z.infer<typeof SweepStatusSchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type StructureFormat = (typeof STRUCTURE_FORMATS)[number];
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
+
+// Evidence: a structure retrained over several seeds beside the uniform-width seed network at equal cost.
+
+export const EvidenceRequestSchema = z
+  .object({
+    seeds: z.number().int().min(2).max(10).optional().describe('retrained seeds per arm; default 3'),
+    expandTo: z
+      .union([z.number().finite().positive(), z.literal('seed')])
+      .optional()
+      .describe("also retrain both arms widened to this cost ('seed': the seed network's cost), MorphNet's expand step"),
+  })
+  .strict()
+  .meta({ id: 'EvidenceRequest' });
+
+export const EvidenceCreatedSchema = z.object({ evidenceId: z.string() }).meta({ id: 'EvidenceCreated' });
+
+const EvidenceArmNameSchema = z.enum(['structure', 'uniform', 'structure-expanded', 'uniform-expanded']);
+const MeanSdSchema = z.object({ mean: z.number(), sd: z.number() });
+
+export const EvidenceSummarySchema = z
+  .object({
+    arms: z.array(
+      z.object({
+        arm: EvidenceArmNameSchema,
+        count: z.number().int(),
+        cost: z.number().describe("cost on the sweep's axis of the network this arm trained"),
+        widthMultiplier: z.number(),
+        testAccuracy: MeanSdSchema,
+        valAccuracy: MeanSdSchema,
+      }),
+    ),
+    comparisons: z.array(
+      z.object({
+        structureArm: z.enum(['structure', 'structure-expanded']),
+        baselineArm: z.enum(['uniform', 'uniform-expanded']),
+        interval: z
+          .object({ difference: z.number(), low: z.number(), high: z.number(), degreesOfFreedom: z.number().nullable(), level: z.number() })
+          .describe('test accuracy of the structure minus the uniform baseline, Welch t interval'),
+        winner: z.enum(['structure', 'uniform', 'undecided']),
+      }),
+    ),
+  })
+  .meta({ id: 'EvidenceSummary' });
+
+export const EvidenceArmRunSchema = z.object({
+  retrainId: z.string(),
+  arm: EvidenceArmNameSchema,
+  seed: z.number().int(),
+  status: RunStatusSchema,
+  widthMultiplier: z.number().nullable(),
+  step: z.number().int(),
+  totalSteps: z.number().int(),
+  costs: CostsSchema,
+  valAccuracy: z.number().nullable(),
+  testAccuracy: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+export const EvidenceSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    sweepId: z.string(),
+    status: RunStatusSchema,
+    seeds: z.number().int(),
+    expandTo: z.number().nullable(),
+    costAxis: CostKindSchema,
+    summary: EvidenceSummarySchema.nullable().describe('set once every arm finished'),
+    arms: z.array(EvidenceArmRunSchema),
+    error: z.string().nullable(),
+    createdAt: isoTime,
+    finishedAt: nullableIsoTime,
+  })
+  .meta({ id: 'Evidence' });
+
+export const EvidenceListSchema = z.object({ evidence: z.array(EvidenceSchema) }).meta({ id: 'EvidenceList' });
+
+export type EvidenceRequest = z.infer<typeof EvidenceRequestSchema>;
+export type Evidence = z.infer<typeof EvidenceSchema>;
+export type EvidenceList = z.infer<typeof EvidenceListSchema>;
+
+// Target-cost search (src/sweep/target-search.ts TargetSearchState).
+const SearchProbeSummarySchema = z.object({ runId: z.string(), strength: z.number(), cost: z.number() });
+
+export const TargetSearchSchema = z
+  .object({
+    targetCost: z.number(),
+    tolerance: z.number(),
+    rounds: z.array(
+      z.object({
+        round: z.number().int(),
+        probes: z.array(
+          z.object({
+            runId: z.string(),
+            strength: z.number(),
+            state: z.enum(['running', 'completed', 'failed', 'cancelled']),
+            cost: z.number().nullable(),
+            valAccuracy: z.number().nullable(),
+            steps: z.number().int().nullable().describe('fewer than configured when the probe stopped early, settled off target'),
+          }),
+        ),
+      }),
+    ),
+    outcome: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('hit'), runId: z.string(), cost: z.number(), message: z.string() }),
+        z.object({
+          kind: z.literal('jump'),
+          above: SearchProbeSummarySchema,
+          below: SearchProbeSummarySchema,
+          suggestedWidthMultiplier: z.number().nullable(),
+          message: z.string(),
+        }),
+        z.object({ kind: z.literal('exhausted'), above: SearchProbeSummarySchema.nullable(), below: SearchProbeSummarySchema.nullable(), message: z.string() }),
+      ])
+      .nullable(),
+  })
+  .meta({ id: 'TargetSearch' });
+
+export type TargetSearch = z.infer<typeof TargetSearchSchema>;

@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export { PrismaClient, Prisma, SweepStatus, RunStatus } from './generated/prisma/client.ts';
-export type { Sweep, Run, CurvePoint, Checkpoint, Retrain, ApiToken, UserModel, RetrainExport } from './generated/prisma/client.ts';
+export type { Sweep, Run, CurvePoint, Checkpoint, Retrain, ApiToken, UserModel, RetrainExport, Evidence } from './generated/prisma/client.ts';
 
 /** How long a new pool connection may take before the query fails instead of hanging on a dead host. */
 const CONNECT_TIMEOUT_MS = 10_000;

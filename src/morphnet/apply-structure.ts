@@ -125,3 +125,26 @@ function costInWords(cost: number, kind: CostOptions['cost']): string {
   const count = cost >= 1 ? Math.round(cost).toLocaleString('en') : String(Number(cost.toPrecision(3)));
   return `${count} ${kind === 'flops' ? 'FLOPs' : 'weights'}`;
 }
+
+/**
+ * The seed network itself as a structure: every learnable width at its seed value. Rebuilt with a
+ * width multiplier it is the uniformly thinned (or widened) seed network, the baseline a learned
+ * structure has to beat at equal cost.
+ */
+export function uniformStructureOf(structureInput: StructureJson): StructureJson {
+  const structure = parseStructure(structureInput);
+  return { ...structure, layers: structure.layers.map((layer) => ({ ...layer, alive: layer.seedWidth })) };
+}
+
+/**
+ * The uniform baseline's width multiplier for a learned structure: the largest multiplier whose
+ * uniformly scaled seed network costs no more than `targetCost` (the structure's own cost, or an
+ * expansion target), so the baseline never gets more budget than the structure it is compared to.
+ */
+export function uniformWidthMultiplierAtCost(
+  seed: tf.LayersModel | (() => tf.LayersModel),
+  structure: StructureJson,
+  options: WidthSearchOptions,
+): number {
+  return largestWidthMultiplierUnderCost(seed, uniformStructureOf(structure), options);
+}

@@ -19,7 +19,14 @@ export {
   STRUCTURE_VERSION,
 } from './structure.ts';
 export type { StructureJson, StructureLayer, ExportMeta } from './structure.ts';
-export { applyStructure, largestWidthMultiplierUnderCost, NARROWEST_WIDTH_MULTIPLIER, scaledWidth } from './apply-structure.ts';
+export {
+  applyStructure,
+  largestWidthMultiplierUnderCost,
+  NARROWEST_WIDTH_MULTIPLIER,
+  scaledWidth,
+  uniformStructureOf,
+  uniformWidthMultiplierAtCost,
+} from './apply-structure.ts';
 export type { ApplyStructureOptions, WidthSearchOptions } from './apply-structure.ts';
 export { suggestStrengths } from './strengths.ts';
 export type { StrengthGridOptions } from './strengths.ts';

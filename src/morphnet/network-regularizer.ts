@@ -11,6 +11,7 @@ import {
   type LayerCoefficients,
 } from './costs.ts';
 import { RegularizerSetupError } from './errors.ts';
+import { switchOffDeadChannels } from './dead-channels.ts';
 import { buildChannelGraph, type ChannelGraph, type GraphLayer } from './graph.ts';
 import { buildGroupRegularization, REGULARIZER_ALGORITHMS, withoutGradient, type RegularizerAlgorithm } from './regularizers.ts';
 
@@ -48,6 +49,11 @@ export interface NetworkRegularizer {
   breakdown(): CostBreakdown;
   /** Full (seed) width of each prunable layer. */
   seedWidths(): Record<string, number>;
+  /**
+   * Zero every channel the structure counts dead, so the model computes what the pruned network
+   * would; returns the function that restores the weights. Wrap evaluations in it.
+   */
+  switchOffDeadChannels(): () => void;
   dispose(): void;
 }
 
@@ -152,12 +158,13 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
     return tf.cast(tf.greater(memoryNs, computeNs), 'float32');
   });
 
-  const breakdown = (): CostBreakdown => {
+  const groupAliveFlags = (): Uint8Array => {
     const aliveTensor = tf.tidy(() => groups.evaluate().alive);
     const groupAlive = Uint8Array.from(aliveTensor.dataSync());
     aliveTensor.dispose();
-    return evaluateCost(graph, coefficients, groupAlive, spec);
+    return groupAlive;
   };
+  const breakdown = (): CostBreakdown => evaluateCost(graph, coefficients, groupAliveFlags(), spec);
 
   return {
     name: `${ALGORITHM_NAMES[opts.algorithm]}${{ flops: 'Flops', 'model-size': 'ModelSize', latency: 'Latency' }[opts.cost]}`,
@@ -195,6 +202,7 @@ export function createNetworkRegularizer(model: tf.LayersModel, options: Network
     costByLayer: () => breakdown().byLayer,
     aliveCounts: () => breakdown().aliveCounts,
     breakdown,
+    switchOffDeadChannels: () => switchOffDeadChannels(graph, groupAliveFlags()),
     seedWidths: () =>
       Object.fromEntries(graph.prunableNames.map((n) => [n, (graph.byName.get(n) as GraphLayer).outputShape.at(-1) as number])),
     dispose: () => {

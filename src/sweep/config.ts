@@ -80,8 +80,40 @@ export const StrengthsSchema = z.union(
       })
       .strict(),
   ],
-  { error: 'give either {"values": [positive numbers]} or {"grid": {"decades", "perDecade", "center"?}}' },
+  { error: 'give {"values": [positive numbers]}, {"grid": {"decades", "perDecade", "center"?}} or {"target": {"cost" | "fractionOfSeed", "tolerance"?}}' },
 );
+
+/**
+ * A target-cost search instead of a grid (src/sweep/target-search.ts): the strength is searched until
+ * a structure's cost lands within `tolerance` (relative) of the target, an absolute cost on the
+ * sweep's axis or a fraction of the seed network's.
+ */
+export const TargetStrengthsSchema = z
+  .object({
+    target: z
+      .object({
+        cost: positive.optional(),
+        fractionOfSeed: z.number().gt(0).lt(1, 'must be below 1: a learned structure is never bigger than its seed').optional(),
+        tolerance: z.number().gt(0).max(0.5).default(0.05),
+        maxRounds: z.number().int().min(1).max(30).default(8),
+      })
+      .strict()
+      .refine((target) => (target.cost === undefined) !== (target.fractionOfSeed === undefined), {
+        message: 'give exactly one of cost (absolute, on the sweep\'s cost axis) or fractionOfSeed',
+      }),
+  })
+  .strict();
+
+export type TargetStrengths = z.output<typeof TargetStrengthsSchema>['target'];
+
+export function targetOf(config: { strengths: unknown }): TargetStrengths | undefined {
+  const strengths = config.strengths as { target?: TargetStrengths };
+  return strengths.target;
+}
+
+const AnyStrengthsSchema = z.union([StrengthsSchema, TargetStrengthsSchema], {
+  error: 'give {"values": [positive numbers]}, {"grid": {"decades", "perDecade", "center"?}} or {"target": {"cost" | "fractionOfSeed", "tolerance"?}}',
+});
 
 const SweepConfigBaseSchema = z
   .object({
@@ -112,7 +144,7 @@ const SweepConfigBaseSchema = z
       })
       .strict(),
     thresholds: z.array(positive).min(1).max(100),
-    strengths: StrengthsSchema,
+    strengths: AnyStrengthsSchema,
     training: z
       .object({
         steps: z.number().int().min(1).max(1_000_000).optional(),
@@ -171,6 +203,15 @@ function crossFieldProblems(input: unknown): ConfigProblem[] {
   const strengths = input.strengths;
   if (hasDuplicates(isRecord(strengths) ? strengths.values : undefined)) {
     problems.push({ path: 'strengths.values', message: 'strengths must be distinct', value: (strengths as Record<string, unknown>).values });
+  }
+  if (isRecord(strengths) && isRecord(strengths.target)) {
+    // One search per sweep: it moves the strength alone.
+    for (const field of ['thresholds', 'seeds'] as const) {
+      const values = input[field];
+      if (Array.isArray(values) && values.length > 1) {
+        problems.push({ path: field, message: `a target-cost search takes one ${field.slice(0, -1)}; run one sweep per value`, value: values });
+      }
+    }
   }
   const runCount = plannedRunCount(input);
   if (runCount !== undefined && runCount > MAX_RUNS_PER_SWEEP) {

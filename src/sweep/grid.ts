@@ -18,6 +18,7 @@ export interface GridPoint {
 export function strengthsFor(config: SweepConfig, initialCost: number): number[] {
   const strengths = config.strengths;
   if ('values' in strengths) return [...strengths.values];
+  if ('target' in strengths) throw new Error('a target-cost sweep has no fixed grid: its strengths come from the target search');
   if (strengths.grid.center === undefined && !(initialCost > 0 && Number.isFinite(initialCost))) {
     throw new Error(
       `cannot centre the strength grid on 1/initial cost: the seed network's cost is ${initialCost}; give strengths.grid.center or explicit strengths.values`,

@@ -1,4 +1,5 @@
 import type { CostKind, SweepConfig } from './config.ts';
+import type { EvidenceArm, EvidenceSummary } from './evidence.ts';
 import type { GridPoint } from './grid.ts';
 import type { RunCounts, RunResultSummary } from './progress.ts';
 
@@ -48,11 +49,15 @@ export interface LearnStructureInput {
   runId: string;
   config: SweepConfig;
   point: GridPoint;
+  /** Target-search probes: stop once the cost settled clearly off this target (src/sweep/target-search.ts). */
+  earlyStop?: { targetCost: number; tolerance: number };
 }
 
 export interface LearnStructureResult extends RunResultSummary {
   /** The checkpoint step this attempt resumed after (0: it started fresh). */
   resumedFromStep: number;
+  /** Steps trained: fewer than configured when a target-search probe stopped early. */
+  steps?: number;
 }
 
 export interface RetrainWorkflowInput {
@@ -60,6 +65,10 @@ export interface RetrainWorkflowInput {
   runId: string;
   widthMultiplier?: number;
   targetCost?: number;
+  /** Seed of the fresh weights and the batch order; default the run's own seed. */
+  seed?: number;
+  /** Train the uniformly scaled seed network instead of the learned structure (an evidence baseline arm). */
+  uniform?: boolean;
   options?: Pick<OrchestrationOptions, 'heartbeatTimeoutMs' | 'retryInitialIntervalMs'>;
 }
 
@@ -73,6 +82,31 @@ export interface RetrainResult {
   testAccuracy: number;
   /** The checkpoint step a retried attempt started after (0 when it ran from the start). */
   resumedFromStep: number;
+}
+
+export interface EvidenceWorkflowInput {
+  evidenceId: string;
+  options?: Pick<OrchestrationOptions, 'heartbeatTimeoutMs' | 'retryInitialIntervalMs'>;
+}
+
+export interface EvidencePlanArm {
+  retrainId: string;
+  arm: EvidenceArm;
+  seed: number;
+  widthMultiplier: number;
+  uniform: boolean;
+}
+
+export interface EvidencePlan {
+  runId: string;
+  costAxis: CostKind;
+  arms: EvidencePlanArm[];
+}
+
+export interface EvidenceWorkflowResult {
+  evidenceId: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  summary: EvidenceSummary | null;
 }
 
 /** The cost axis a sweep's runs are compared on, as the Run/Retrain rows name their columns. */
@@ -94,4 +128,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'RetrainNotFoundError',
   'SweepNotFoundError',
   'UserModelNotFoundError',
+  'EvidenceNotFoundError',
 ] as const;

@@ -1,3 +1,5 @@
+import type { TargetSearchState } from './target-search.ts';
+
 /**
  * The live state of a sweep as its workflow reports it (progress query) and as the client merges in
  * the training activities' heartbeats. Pure types: workflows, the CLI and the web app share them.
@@ -53,6 +55,8 @@ export interface SweepProgress {
   counts: RunCounts;
   /** Runs of the current execution (all of them unless the grid is past runsPerExecution). */
   runs: RunProgress[];
+  /** A target-cost sweep's rounds so far and its outcome once decided. */
+  targetSearch?: TargetSearchState;
 }
 
 export function emptyRunCounts(): RunCounts {

@@ -7,10 +7,10 @@ import { getSweep, insertSweepOnce, markSweepNotStarted, reopenUnstartedSweep } 
 import { insertRetrainOnce, markRetrainNotStarted, reopenUnstartedRetrain } from '../db/repositories/retrains.ts';
 import { datasetSpecProblem } from '../data/spec.ts';
 import { canonicalJson } from '../sweep/canonical-json.ts';
-import { InvalidSweepConfigError, isUserNetwork, parseSweepConfig, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
+import { InvalidSweepConfigError, isUserNetwork, parseSweepConfig, targetOf, type SweepConfig, type SweepConfigInput } from '../sweep/config.ts';
 import type { OrchestrationOptions, RetrainResult, SweepWorkflowResult } from '../sweep/orchestration.ts';
 import type { SweepProgress, TrainingHeartbeat } from '../sweep/progress.ts';
-import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery } from '../../workflows/definitions.ts';
+import { cancelSweepSignal, RETRAIN_WORKFLOW_TYPE, SWEEP_WORKFLOW_TYPE, sweepProgressQuery, TARGET_SEARCH_WORKFLOW_TYPE } from '../../workflows/definitions.ts';
 import { DEFAULT_TASK_QUEUE } from './task-queues.ts';
 
 /**
@@ -99,7 +99,8 @@ export async function startSweep(
 
 async function startSweepWorkflow(deps: SweepDeps, sweepId: string, config: SweepConfig, reopen: boolean): Promise<void> {
   try {
-    await deps.client.workflow.start(SWEEP_WORKFLOW_TYPE, {
+    // A target-cost sweep searches its strengths instead of expanding a grid.
+    await deps.client.workflow.start(targetOf(config) ? TARGET_SEARCH_WORKFLOW_TYPE : SWEEP_WORKFLOW_TYPE, {
       workflowId: sweepId,
       taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [{ sweepId, config, options: deps.orchestration }],
@@ -133,7 +134,8 @@ export async function failStrandedStarts(deps: Pick<SweepDeps, 'prisma' | 'clien
   const createdAt = { lt: new Date(Date.now() - olderThanMs) };
   const [sweeps, retrains] = await Promise.all([
     deps.prisma.sweep.findMany({ where: { status: 'queued', startedAt: null, createdAt }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: STRANDED_BATCH }),
-    deps.prisma.retrain.findMany({ where: { status: 'pending', attempt: 0, createdAt }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: STRANDED_BATCH }),
+    // An evidence arm waits in its evidence workflow for a training slot: that workflow owns it.
+    deps.prisma.retrain.findMany({ where: { status: 'pending', attempt: 0, evidenceId: null, createdAt }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: STRANDED_BATCH }),
   ]);
   const reason = (what: string) =>
     `the ${what}'s workflow was never started: the request that wrote it ended before reaching Temporal; retry it with the same Idempotency-Key, or make a new one`;

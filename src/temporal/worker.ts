@@ -127,6 +127,10 @@ const BOOKKEEPING_ACTIVITY_NAMES = [
   'finishSweep',
   'recordRetrainFailure',
   'recordRetrainCancelled',
+  'planEvidence',
+  'finishEvidence',
+  'recordTargetSearch',
+  'suggestWidthMultiplier',
 ] as const;
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {

@@ -39,8 +39,8 @@ export type RetrainResult = LoopResult;
 const StrengthSchema = z.number().finite().min(0);
 
 function splitHooks<T extends LoopHooks>(options: T) {
-  const { onProgress, onFinalEvaluation, checkpoint, signal, ...rest } = options;
-  return { hooks: { onProgress, onFinalEvaluation, checkpoint, signal }, rest };
+  const { onProgress, onFinalEvaluation, checkpoint, signal, shouldStop, ...rest } = options;
+  return { hooks: { onProgress, onFinalEvaluation, checkpoint, signal, shouldStop }, rest };
 }
 
 export async function learnStructure(options: LearnStructureOptions): Promise<LearnStructureResult> {

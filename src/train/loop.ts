@@ -19,6 +19,11 @@ export interface TrainingRegularizer {
   cost(): number;
   costByLayer(): Record<string, number>;
   aliveCounts(): Record<string, number>;
+  /**
+   * Zero the channels the structure counts dead and return the restore function: evaluations then
+   * score the network whose cost cost() reports, not the trained seed.
+   */
+  switchOffDeadChannels?(): () => void;
 }
 
 export interface TrainProgress {
@@ -59,6 +64,11 @@ export interface LoopHooks {
   checkpoint?: CheckpointStore;
   /** Aborting stops before the next step and rethrows signal.reason (e.g. Temporal's cancellation). */
   signal?: AbortSignal;
+  /**
+   * Asked after every step: true ends training there as if it were the last step (full validation,
+   * then test). A target-cost search stops probes whose cost settled clearly off target.
+   */
+  shouldStop?: (progress: TrainProgress) => boolean;
 }
 
 export interface LoopResult {
@@ -119,6 +129,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     let lastLosses: StepLosses = { taskLoss: NaN, regLoss: NaN, weightDecayLoss: NaN };
     let lastValidation: Evaluation | null = null;
     let savedStep = resumedFromStep;
+    let stepsDone = resumedFromStep;
     for (let step = resumedFromStep + 1; step <= totalSteps; step++) {
       if (signal?.aborted) {
         // Stopping mid-run (e.g. a worker shutting down): save the steps done so a resume loses none.
@@ -138,14 +149,22 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
       if ((step % knobs.evalEvery === 0 || step === totalSteps) && dataset.validation.count > 0) {
         // Periodic evaluations score a fixed subset so a large validation split cannot dominate
         // training time; the final one scores everything.
-        lastValidation =
+        lastValidation = await evaluatePruned(regularizer, () =>
           step === totalSteps
-            ? await evaluateInSlices(model, dataset, 'validation', evalOptions, finalEvaluationSlice('validation'))
-            : evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples: knobs.periodicEvalSamples });
+            ? evaluateInSlices(model, dataset, 'validation', evalOptions, finalEvaluationSlice('validation'))
+            : evaluate(model, dataset, 'validation', { ...evalOptions, maxExamples: knobs.periodicEvalSamples }),
+        );
         progress.valAccuracy = lastValidation.accuracy;
         progress.valLoss = lastValidation.loss;
       }
       await input.onProgress?.(progress);
+      stepsDone = step;
+      if (step < totalSteps && input.shouldStop?.(progress)) {
+        if (dataset.validation.count > 0) {
+          lastValidation = await evaluatePruned(regularizer, () => evaluateInSlices(model, dataset, 'validation', evalOptions, finalEvaluationSlice('validation')));
+        }
+        break;
+      }
       if (input.checkpoint && step % input.checkpoint.every === 0 && step < totalSteps) {
         await input.checkpoint.save(await captureCheckpoint(step, model, optimizer, knobs.optimizer, rngState));
         savedStep = step;
@@ -155,9 +174,9 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
 
     // Without a validation split nothing has recalibrated the final weights' statistics yet.
     const testOptions = { ...evalOptions, recalibrateBatchNorm: knobs.recalibrateBatchNorm && !lastValidation };
-    const test = await evaluateInSlices(model, dataset, 'test', testOptions, finalEvaluationSlice('test'));
+    const test = await evaluatePruned(regularizer, () => evaluateInSlices(model, dataset, 'test', testOptions, finalEvaluationSlice('test')));
     return {
-      steps: totalSteps,
+      steps: stepsDone,
       resumedFromStep,
       ...lastLosses,
       valAccuracy: lastValidation?.accuracy ?? null,
@@ -168,6 +187,19 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     };
   } finally {
     disposeOptimizer(optimizer);
+  }
+}
+
+/**
+ * An evaluation of the network the regularizer's structure describes (dead channels off); training
+ * waits for it, so the switched-off channels are back before the next step.
+ */
+async function evaluatePruned(regularizer: TrainingRegularizer | undefined, run: () => Evaluation | Promise<Evaluation>): Promise<Evaluation> {
+  const restore = regularizer?.switchOffDeadChannels?.();
+  try {
+    return await run();
+  } finally {
+    restore?.();
   }
 }
 

@@ -103,11 +103,20 @@ test('create a sweep from the form, watch its points appear, retrain one and see
   assert.deepEqual(modelJson.weightsManifest[0]!.paths, ['weights.bin']);
   await browser.screenshot('run-retrained');
 
+  // Evidence: the structure against uniform width at the same cost, 2 seeds each.
+  await page.getByLabel('Seeds per arm').fill('2');
+  await page.getByRole('button', { name: 'Compare with uniform width' }).click();
+  await page.locator('[data-testid="evidence"][data-status="completed"]').waitFor({ timeout: SWEEP_TIMEOUT_MS });
+  assert.deepEqual(await page.locator('[data-testid="evidence-arms-table"] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-arm'))), ['structure', 'uniform']);
+  assert.match(await page.locator('.evidence-verdicts li').first().innerText(), /95 % CI \[/);
+  await browser.screenshot('run-evidence');
+
   await page.getByRole('link', { name: /e2e flow sweep/ }).click();
   await page.waitForURL(`**/sweeps/${encodeURIComponent(sweepId)}`);
   await page.locator(`[data-point-key="retrain:${retrainId}"]`).waitFor();
   await page.locator(`[data-point-key="retrain:${retrainId}"]`).hover();
   await page.getByTestId('point-details').getByText('Retrained structure').waitFor();
+  assert.equal(await page.locator('[data-testid="evidence-arms"] [data-arm]').count(), 2, 'both evidence arms are drawn on the front');
   await browser.screenshot('sweep-with-retrain');
 
   assert.deepEqual(browser.problems, []);

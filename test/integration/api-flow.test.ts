@@ -73,6 +73,18 @@ test('launch, stream progress, read the front and the structure, retrain', async
   const frontAfter = await client.getFront(sweepId, { cost: 'flops' });
   assert.deepEqual(frontAfter.retrained.map((p) => p.retrainId), [retrainId], 'the retrained point appears on the front');
   assert.ok((await client.getRun(chosen.runId)).retrains.some((r) => r.id === retrainId));
+
+  // Evidence: 2 seeds of the structure beside 2 of the uniform seed at the same cost.
+  await assert.rejects(client.startEvidence(chosen.runId, { seeds: 1 }), (error: unknown) => error instanceof MorphSweepApiError && error.status === 422);
+  const { evidenceId } = await client.startEvidence(chosen.runId, { seeds: 2 });
+  const evidence = await client.waitForEvidence(evidenceId, { pollMs: 300, timeoutMs: 180_000 });
+  assert.equal(evidence.status, 'completed', evidence.error ?? '');
+  assert.deepEqual(evidence.arms.map((arm) => `${arm.arm}/${arm.seed}`).sort(), ['structure/1', 'structure/2', 'uniform/1', 'uniform/2']);
+  const [comparison] = evidence.summary!.comparisons;
+  assert.ok(comparison.interval.low <= comparison.interval.difference && comparison.interval.difference <= comparison.interval.high);
+  assert.deepEqual((await client.listSweepEvidence(sweepId)).evidence.map((e) => e.id), [evidenceId]);
+  const frontWithEvidence = await client.getFront(sweepId, { cost: 'flops' });
+  assert.deepEqual(frontWithEvidence.retrained.map((p) => p.retrainId), [retrainId], 'evidence arms are not retrained points');
 });
 
 test('cancel stops a running sweep; cancelling again is a 409', async () => {

@@ -62,7 +62,7 @@ test('a fresh database gets every migration with its checksum; a second run appl
   const first = await migrate(url);
   assert.deepEqual(first.applied, migrationFiles.map((file) => file.name));
   assert.deepEqual(await appliedRows(url), migrationFiles.map(({ name, checksum }) => ({ name, checksum })));
-  assert.deepEqual(await tableNames(url), ['ApiToken', 'Checkpoint', 'CurvePoint', 'Retrain', 'RetrainCheckpoint', 'RetrainExport', 'Run', 'Sweep', 'UserModel', MIGRATIONS_TABLE].sort());
+  assert.deepEqual(await tableNames(url), ['ApiToken', 'Checkpoint', 'CurvePoint', 'Evidence', 'Retrain', 'RetrainCheckpoint', 'RetrainExport', 'Run', 'Sweep', 'UserModel', MIGRATIONS_TABLE].sort());
 
   const second = await migrate(url);
   assert.deepEqual(second.applied, []);

@@ -6,6 +6,7 @@ import { accuracyScale, costScale, type PlotBox } from './chart-axes.ts';
 import { candidatesOf, frontKeys, type Candidate } from './decision-points.ts';
 import { DOMINATED_GRID, sampleDominated, type DominatedSample } from './dominated-sample.ts';
 import { COST_AXIS_LABELS, formatAccuracy, formatCost, formatCostTick, runLabel } from './format.ts';
+import { EvidenceArmMarks, type EvidenceArmPoint } from './EvidenceArmMarks.tsx';
 import { PointSymbol, THRESHOLD_SHAPES, type MarkerShape } from './PointSymbol.tsx';
 import type { StrengthColorScale } from './strength-colors.ts';
 
@@ -30,6 +31,8 @@ interface GraphParetoFrontProps {
   highlightKey?: string | null;
   onActivate: (point: ChartPoint | null) => void;
   onOpen: (point: ChartPoint) => void;
+  /** Evidence arms (test accuracy mean ± sd at each arm's cost), drawn as diamonds with error bars. */
+  evidenceArms?: readonly EvidenceArmPoint[];
 }
 
 export function chartPointKey(point: ChartPoint): string {
@@ -63,8 +66,12 @@ interface ChartLayout {
   yTicks: Array<{ value: number; y: number; label: string }>;
   frontLines: Array<{ sweepId: string; color: string; path: string }>;
   seedLines: Array<{ sweepId: string; color: string; y: number | null; x: number | null }>;
+  evidenceArms: readonly EvidenceArmPoint[];
+  /** Where a cost and accuracy lie on the plot; null off a log axis. */
+  at: (cost: number, accuracy: number) => { cx: number; cy: number } | null;
 }
 
+const NO_EVIDENCE_ARMS: readonly EvidenceArmPoint[] = [];
 const CHART_HEIGHT = { wide: 420, narrow: 320 };
 /** Keeps markers off the axes at both ends of the cost range. */
 const COST_PADDING_PX = 14;
@@ -84,8 +91,9 @@ function layoutChart(props: {
   width: number;
   strengthColors: StrengthColorScale;
   thresholds: number[];
+  evidenceArms: readonly EvidenceArmPoint[];
 }): ChartLayout | null {
-  const { series, samples, costAxis, logCost, width, strengthColors, thresholds } = props;
+  const { series, samples, costAxis, logCost, width, strengthColors, thresholds, evidenceArms } = props;
   const narrow = width < 560;
   const box: PlotBox = { width, height: narrow ? CHART_HEIGHT.narrow : CHART_HEIGHT.wide, top: 14, right: narrow ? 12 : 24, bottom: 48, left: narrow ? 52 : 60 };
   const thresholdIndex = new Map(thresholds.map((threshold, index) => [threshold, index]));
@@ -103,11 +111,13 @@ function layoutChart(props: {
   const all = perSeries.flatMap(({ points }) => points);
   // The cost axis also covers a seed whose accuracy is not measured yet (drawn as a cost line).
   const seedCosts = series.flatMap(({ front }) => (front.seedNetwork ? [front.seedNetwork.cost] : []));
-  const costs = [...all.map((point) => point.cost), ...seedCosts].filter((cost) => Number.isFinite(cost) && (!logCost || cost > 0));
+  const costs = [...all.map((point) => point.cost), ...seedCosts, ...evidenceArms.map((arm) => arm.cost)].filter((cost) => Number.isFinite(cost) && (!logCost || cost > 0));
   if (costs.length === 0) return null;
 
   const { x, ticks: xTicks } = costScale(costs, { log: logCost, box, padPx: COST_PADDING_PX, label: (cost) => formatCostTick(cost, costAxis) });
-  const { y, ticks: yTicks } = accuracyScale(all.map((point) => point.accuracy), box);
+  // The accuracy axis covers each evidence arm's ±1 sd bar too.
+  const armAccuracies = evidenceArms.flatMap((arm) => [arm.mean - arm.sd, Math.min(1, arm.mean + arm.sd)]);
+  const { y, ticks: yTicks } = accuracyScale([...all.map((point) => point.accuracy), ...armAccuracies], box);
   const placeable = (point: ChartPoint) => Number.isFinite(point.cost) && (!logCost || point.cost > 0);
 
   const placed: Placed[] = [];
@@ -143,6 +153,8 @@ function layoutChart(props: {
           .map((point) => ({ cx: x(point.cost), cy: y(point.accuracy) })),
       ),
     })),
+    evidenceArms,
+    at: (cost, accuracy) => (Number.isFinite(cost) && (!logCost || cost > 0) ? { cx: x(cost), cy: y(accuracy) } : null),
     seedLines: series.flatMap(({ front, color }): ChartLayout['seedLines'] => {
       const seed = front.seedNetwork;
       if (!seed) return [];
@@ -155,7 +167,7 @@ function layoutChart(props: {
 
 /** The SVG itself; memoized on everything but the active point, so a hover does not redraw it. */
 const FrontScatter = memo(function FrontScatter({ layout, costAxis }: { layout: ChartLayout; costAxis: CostAxis }) {
-  const { box, placed, xTicks, yTicks, frontLines, seedLines } = layout;
+  const { box, placed, xTicks, yTicks, frontLines, seedLines, evidenceArms, at } = layout;
   const plotRight = box.width - box.right;
   const plotBottom = box.height - box.bottom;
   return (
@@ -224,6 +236,7 @@ const FrontScatter = memo(function FrontScatter({ layout, costAxis }: { layout: 
           aria-label={describe(point, costAxis)}
         />
       ))}
+      {evidenceArms.length > 0 && <EvidenceArmMarks arms={evidenceArms} at={at} />}
     </svg>
   );
 });
@@ -251,11 +264,12 @@ function usePanelWidth(): [React.RefObject<HTMLDivElement | null>, number | null
 /** The sweep's cost-vs-accuracy scatter: the front over runs, retrains and the seed as a step line, the seed's accuracy as the reference line. */
 export function GraphParetoFront(props: GraphParetoFrontProps) {
   const { series, costAxis, logCost, strengthColors, thresholds, activeKey, highlightKey, onActivate, onOpen } = props;
+  const evidenceArms = props.evidenceArms ?? NO_EVIDENCE_ARMS;
   const samples = useMemo(() => series.map(({ front }) => sampleDominated(front.dominated, logCost)), [series, logCost]);
   const [frameRef, width] = usePanelWidth();
   const layout = useMemo(
-    () => (width === null ? null : layoutChart({ series, samples, costAxis, logCost, width, strengthColors, thresholds })),
-    [series, samples, costAxis, logCost, width, strengthColors, thresholds],
+    () => (width === null ? null : layoutChart({ series, samples, costAxis, logCost, width, strengthColors, thresholds, evidenceArms })),
+    [series, samples, costAxis, logCost, width, strengthColors, thresholds, evidenceArms],
   );
   const pointsByCost = layout?.pointsByCost ?? [];
   const activeIndex = useMemo(() => pointsByCost.findIndex((point) => point.key === activeKey), [pointsByCost, activeKey]);

@@ -73,3 +73,12 @@ export async function signIn(token: string): Promise<{ ok: true } | Failure> {
 export async function signOut(): Promise<void> {
   await fetch('/api/session', { method: 'DELETE' });
 }
+
+export async function startEvidence(runId: string, choice: { seeds: number; expandTo?: 'seed' }): Promise<{ ok: true; evidenceId: string } | Failure> {
+  try {
+    const { evidenceId } = await dashboardClient.startEvidence(runId, choice);
+    return { ok: true, evidenceId };
+  } catch (error) {
+    return failureOf(error);
+  }
+}

@@ -8,6 +8,10 @@ import type { SweepConfigInput } from '../../sweep/config.ts';
 import { connectClient } from '../../temporal/connection.ts';
 import { resolveTemporal } from '../../temporal/resolve-temporal.ts';
 import { startRetrain, startSweep, waitForRetrain, type SweepDeps } from '../../temporal/sweeps.ts';
+import { startEvidence, waitForEvidence } from '../../temporal/evidence.ts';
+import type { EvidenceSummary } from '../../sweep/evidence.ts';
+import type { TargetSearchState } from '../../sweep/target-search.ts';
+import { formatEvidence } from '../evidence-table.ts';
 import { createOutput, formatNumber } from '../output.ts';
 import { createProgressView } from '../progress-view.ts';
 import { dataDirFromEnv } from '../services.ts';
@@ -18,6 +22,9 @@ const BIN_PATH = fileURLToPath(new URL('../../../bin/morphsweep.mjs', import.met
 const DEMO_WORKERS = 2;
 /** The demo retrains the best point that needs at most this share of the seed network's FLOPs. */
 const TARGET_COST_FRACTION = 0.5;
+/** Steps per run: the quick demo's grid, and the full demo's search probes and evidence retrains. */
+const QUICK_DEMO_STEPS = 120;
+const EVIDENCE_DEMO_STEPS = 150;
 
 /**
  * A small real sweep: 3 strengths (a decade each side of 1/initial FLOPs) x 2 gamma thresholds on a slice of
@@ -39,6 +46,31 @@ export function demoSweepConfig(steps: number): SweepConfigInput {
   };
 }
 
+/**
+ * The full demo's search: the same network and data, FiGS (the recommended regularizer) on FLOPs,
+ * searching the strength for a structure at 50 % of the seed's FLOPs (± 10 %).
+ */
+export function demoTargetSearchConfig(steps: number): SweepConfigInput {
+  return {
+    ...demoSweepConfig(steps),
+    name: 'demo: Fashion-MNIST, reference CNN, FiGS FLOPs, target 50 % of the seed',
+    regularizer: { algorithm: 'logistic-sigmoid', cost: 'flops' },
+    thresholds: [0.1],
+    strengths: { target: { fractionOfSeed: TARGET_COST_FRACTION, tolerance: 0.1, maxRounds: 4 } },
+  };
+}
+
+/** Seeds per arm of the demo's evidence run. */
+const DEMO_EVIDENCE_SEEDS = 3;
+
+interface EvidenceDemoOutcome {
+  sweepId: string;
+  status: string;
+  search: TargetSearchState | null;
+  front: FrontPointView[];
+  evidence: null | { runId: string; evidenceId: string; status: string; summary: EvidenceSummary | null; seedFlops: number | undefined };
+}
+
 interface DemoOutcome {
   sweepId: string;
   status: string;
@@ -54,7 +86,7 @@ interface DemoOutcome {
   };
 }
 
-async function runDemo(steps: number, quiet: boolean, log: (line: string) => void): Promise<DemoOutcome> {
+async function runDemo<T>(log: (line: string) => void, body: (deps: SweepDeps, prisma: SweepDeps['prisma']) => Promise<T>): Promise<T> {
   const stack: (() => Promise<void>)[] = [];
   const cleanUp = async () => {
     for (const cleanup of stack.splice(0).reverse()) await cleanup().catch(() => {});
@@ -78,29 +110,57 @@ async function runDemo(steps: number, quiet: boolean, log: (line: string) => voi
     const { client, close } = await connectClient(temporal.config);
     stack.push(close);
     const deps: SweepDeps = { prisma: database.prisma, client, taskQueue };
+    log(`${DEMO_WORKERS} workers on task queue ${taskQueue}`);
+    return await body(deps, database.prisma);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanUp();
+  }
+}
 
+/** Today's two-minute demo: a 3 x 2 grid, its front, one retrain under half the seed's FLOPs. */
+async function runQuickDemo(steps: number, quiet: boolean, log: (line: string) => void): Promise<DemoOutcome> {
+  return runDemo(log, async (deps, prisma) => {
     const { sweepId } = await startSweep(deps, demoSweepConfig(steps));
-    log(`sweep ${sweepId} started on ${DEMO_WORKERS} workers (task queue ${taskQueue})`);
+    log(`sweep ${sweepId} started`);
     const result = await waitWithProgress(deps, sweepId, quiet ? undefined : createProgressView());
-    const { front } = await loadFront(database.prisma, sweepId, 'flops');
-    const seedFlops = ((await getSweep(database.prisma, sweepId)).seedCost as { flops?: number } | null)?.flops;
+    const { front } = await loadFront(prisma, sweepId, 'flops');
+    const seedFlops = ((await getSweep(prisma, sweepId)).seedCost as { flops?: number } | null)?.flops;
     const choice = chooseRetrainPoint(front, seedFlops === undefined ? undefined : seedFlops * TARGET_COST_FRACTION);
     if (!choice) return { sweepId, status: result.status, front, retrain: null };
 
     log(`retraining run ${choice.point.runId} at the widest multiplier under ${formatNumber(choice.targetCost)} FLOPs ...`);
     const { retrainId } = await startRetrain(deps, choice.point.runId, { targetCost: choice.targetCost });
     const retrained = await waitForRetrain(deps, retrainId);
-    return {
-      sweepId,
-      status: result.status,
-      front,
-      retrain: { runId: choice.point.runId, targetCost: choice.targetCost, ...retrained },
-    };
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    await cleanUp();
-  }
+    return { sweepId, status: result.status, front, retrain: { runId: choice.point.runId, targetCost: choice.targetCost, ...retrained } };
+  });
+}
+
+/**
+ * The full demo: a target-cost search for a structure at half the seed's FLOPs, then the evidence
+ * loop on its result: 3 seeds of the structure and 3 of the uniformly thinned seed network at the
+ * same FLOPs, with the 95 % interval of the difference.
+ */
+async function runEvidenceDemo(steps: number, quiet: boolean, log: (line: string) => void): Promise<EvidenceDemoOutcome> {
+  return runDemo(log, async (deps, prisma) => {
+    const { sweepId } = await startSweep(deps, demoTargetSearchConfig(steps));
+    log(`target-cost search ${sweepId} started`);
+    const result = await waitWithProgress(deps, sweepId, quiet ? undefined : createProgressView());
+    const sweep = await getSweep(prisma, sweepId);
+    const search = sweep.targetSearch as unknown as TargetSearchState | null;
+    const seedFlops = (sweep.seedCost as { flops?: number } | null)?.flops;
+    const { front } = await loadFront(prisma, sweepId, 'flops');
+    const outcome = search?.outcome;
+    // The hit, or else the nearest structure under the target.
+    const runId = outcome?.kind === 'hit' ? outcome.runId : outcome?.kind === 'jump' ? outcome.below.runId : (outcome?.below?.runId ?? outcome?.above?.runId);
+    if (outcome) log(`search: ${outcome.message}`);
+    if (!runId) return { sweepId, status: result.status, search, front, evidence: null };
+    log(`evidence: retraining run ${runId} and the uniform-width seed at the same FLOPs, ${DEMO_EVIDENCE_SEEDS} seeds each ...`);
+    const { evidenceId } = await startEvidence(deps, runId, { seeds: DEMO_EVIDENCE_SEEDS });
+    const evidence = await waitForEvidence(deps, evidenceId);
+    return { sweepId, status: result.status, search, front, evidence: { runId, evidenceId, status: evidence.status, summary: evidence.summary, seedFlops } };
+  });
 }
 
 /** The most accurate front point within the target (or the cheapest if none fits, target = its cost). */
@@ -140,9 +200,25 @@ export async function stopWorkers(workers: ChildProcess[]): Promise<void> {
   );
 }
 
-export async function demoAction(options: { steps: number; json?: boolean }, setExitCode: (code: number) => void): Promise<void> {
+export async function demoAction(options: { steps?: number; quick?: boolean; json?: boolean }, setExitCode: (code: number) => void): Promise<void> {
   const output = createOutput(Boolean(options.json));
-  const outcome = await runDemo(options.steps, output.json, (line) => output.info(line));
+  if (!options.quick) {
+    const outcome = await runEvidenceDemo(options.steps ?? EVIDENCE_DEMO_STEPS, output.json, (line) => output.info(line));
+    output.result(outcome, () =>
+      [
+        `Pareto front of sweep ${outcome.sweepId} (FLOPs vs validation accuracy; every search probe is a point):`,
+        formatFront(outcome.front, 'flops'),
+        '',
+        outcome.search?.outcome ? `target search: ${outcome.search.outcome.message}` : 'the target search did not finish',
+        outcome.evidence?.summary
+          ? `\nIs the learned structure better than uniform width at the same FLOPs? (run ${outcome.evidence.runId}, test accuracy over ${DEMO_EVIDENCE_SEEDS} seeds)\n${formatEvidence(outcome.evidence.summary, outcome.evidence.seedFlops)}`
+          : `no evidence: ${outcome.evidence ? `the evidence run ${outcome.evidence.status}` : 'no structure to compare'}`,
+      ].join('\n'),
+    );
+    if (!outcome.evidence?.summary) setExitCode(1);
+    return;
+  }
+  const outcome = await runQuickDemo(options.steps ?? QUICK_DEMO_STEPS, output.json, (line) => output.info(line));
   output.result(outcome, () =>
     [
       `Pareto front of sweep ${outcome.sweepId} (FLOPs vs validation accuracy):`,

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../client.ts';
 import type { CostKind } from '../../sweep/config.ts';
+import type { TargetSearchState } from '../../sweep/target-search.ts';
 import { costColumnOf } from '../../sweep/orchestration.ts';
 import type {
   BestPointSchema,
@@ -49,6 +50,8 @@ export interface SweepRow {
 export interface SweepDetailRow extends SweepRow {
   config: Record<string, unknown>;
   seedCost: Costs | null;
+  /** A target-cost sweep's rounds and outcome (src/sweep/target-search.ts); null for grid sweeps. */
+  targetSearch: TargetSearchState | null;
   seedAccuracy: number | null;
   error: string | null;
 }
@@ -177,7 +180,7 @@ function toCosts(value: unknown): Costs | null {
 export async function getSweepDetail(prisma: PrismaClient, sweepId: string): Promise<SweepDetailRow | null> {
   const sweep = await prisma.sweep.findUnique({
     where: { id: sweepId },
-    select: { ...SWEEP_SUMMARY_SELECT, config: true, seedCost: true, seedAccuracy: true, error: true },
+    select: { ...SWEEP_SUMMARY_SELECT, config: true, seedCost: true, seedAccuracy: true, error: true, targetSearch: true },
   });
   if (!sweep) return null;
   const costAxis = sweep.costAxis as CostKind;
@@ -190,6 +193,7 @@ export async function getSweepDetail(prisma: PrismaClient, sweepId: string): Pro
     costAxis,
     config: sweep.config as Record<string, unknown>,
     seedCost: toCosts(sweep.seedCost),
+    targetSearch: (sweep.targetSearch ?? null) as SweepDetailRow['targetSearch'],
     runs: counts.get(sweep.id)!,
     best: best.get(sweep.id) ?? null,
   };
@@ -267,6 +271,8 @@ export async function getFrontData(prisma: PrismaClient, sweepId: string, cost: 
       SELECT r."id" AS "retrainId", r."runId", r."widthMultiplier", r."targetCost", r.${column} AS "cost", r."valAccuracy" AS "accuracy"
       FROM "Retrain" r JOIN "Run" u ON u."id" = r."runId"
       WHERE u."sweepId" = ${sweepId} AND r."status" = 'completed' AND r.${column} IS NOT NULL AND r."valAccuracy" IS NOT NULL
+        -- Evidence arms (uniform baselines among them) are drawn as arms with intervals, not as retrained points.
+        AND r."evidenceId" IS NULL
       ORDER BY r."createdAt"`),
   ]);
   if (!sweep) return null;
@@ -386,7 +392,8 @@ export async function getRunDetail(prisma: PrismaClient, runId: string): Promise
         select: { step: true, taskLoss: true, regLoss: true, cost: true, valAccuracy: true },
         orderBy: { step: 'asc' },
       },
-      retrains: { select: RETRAIN_SELECT, orderBy: { createdAt: 'asc' } },
+      // Evidence arms are shown with their evidence run, not as retrains of the structure.
+      retrains: { select: RETRAIN_SELECT, where: { evidenceId: null }, orderBy: { createdAt: 'asc' } },
     },
   });
   if (!run) return null;

@@ -93,3 +93,8 @@ export async function finishSweep(prisma: PrismaClient, sweepId: string, status:
 export async function listSweeps(prisma: PrismaClient, options: { limit?: number } = {}): Promise<Sweep[]> {
   return prisma.sweep.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.limit ?? 50 });
 }
+
+/** A target-cost search's rounds so far (written after every round) and, at the end, its outcome. */
+export async function storeTargetSearch(prisma: PrismaClient, sweepId: string, state: unknown): Promise<void> {
+  await prisma.sweep.update({ where: { id: sweepId }, data: { targetSearch: state as Prisma.InputJsonValue } });
+}

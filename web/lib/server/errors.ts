@@ -28,7 +28,7 @@ export function validationFailed(where: 'body' | 'query', problems: FieldProblem
   );
 }
 
-export function notFound(kind: 'sweep' | 'run' | 'retrain' | 'model', id: string): ApiError {
+export function notFound(kind: 'sweep' | 'run' | 'retrain' | 'model' | 'evidence', id: string): ApiError {
   const listHint =
     kind === 'sweep'
       ? 'list sweeps with GET /api/sweeps'

@@ -35,6 +35,12 @@ for (const [id, schema] of Object.entries({
   RunDetail: wire.RunDetailSchema,
   RetrainRequest: wire.RetrainRequestSchema,
   RetrainCreated: wire.RetrainCreatedSchema,
+  EvidenceRequest: wire.EvidenceRequestSchema,
+  EvidenceCreated: wire.EvidenceCreatedSchema,
+  EvidenceSummary: wire.EvidenceSummarySchema,
+  Evidence: wire.EvidenceSchema,
+  EvidenceList: wire.EvidenceListSchema,
+  TargetSearch: wire.TargetSearchSchema,
   ProgressEvent: wire.ProgressEventSchema,
   RunEvent: wire.RunEventSchema,
   SessionRequest: wire.SessionRequestSchema,
@@ -124,6 +130,7 @@ function buildOpenApiDocument(): object {
     ...outputSchemas,
     SweepConfig: inputSchemas.SweepConfig,
     RetrainRequest: inputSchemas.RetrainRequest,
+    EvidenceRequest: inputSchemas.EvidenceRequest,
     SessionRequest: inputSchemas.SessionRequest,
     UploadModelRequest: inputSchemas.UploadModelRequest,
   };
@@ -272,6 +279,42 @@ function buildOpenApiDocument(): object {
               [503, 'Temporal or the database is unreachable; a retrain written is marked failed with the reason, and a retry with the same Idempotency-Key starts it'],
             ),
           },
+        },
+      },
+      '/api/runs/{id}/evidence': {
+        post: {
+          operationId: 'startEvidence',
+          summary: "Retrain N seeds of the run's structure and N of the uniform-width seed network at the same cost (optionally both expanded); Welch 95 % interval of the difference",
+          parameters: [idParameter('run')],
+          requestBody: { required: false, content: { 'application/json': { schema: ref('EvidenceRequest') } } },
+          responses: {
+            '202': json('EvidenceCreated', 'evidence run started'),
+            ...errors(
+              [400, 'body is not JSON'],
+              [404, 'no such run'],
+              [409, 'the run has not completed, or expandTo is not above its cost'],
+              [413, 'body over the size limit'],
+              [415, 'body not declared application/json'],
+              [422, 'invalid options'],
+              [503, 'Temporal is unreachable'],
+            ),
+          },
+        },
+      },
+      '/api/evidence/{id}': {
+        get: {
+          operationId: 'getEvidence',
+          summary: 'Arms (one retrain per arm and seed) and, once finished, means, sds and intervals of an evidence run',
+          parameters: [idParameter('evidence')],
+          responses: { '200': json('Evidence', 'the evidence run'), ...errors([404, 'no such evidence run']) },
+        },
+      },
+      '/api/sweeps/{id}/evidence': {
+        get: {
+          operationId: 'listSweepEvidence',
+          summary: 'Every evidence run of the sweep, oldest first (the front draws their arms)',
+          parameters: [idParameter('sweep')],
+          responses: { '200': json('EvidenceList', 'the evidence runs'), ...errors([404, 'no such sweep']) },
         },
       },
       '/api/retrains/{id}': {

@@ -10,6 +10,7 @@ import { UserModelNotFoundError } from '../../../src/db/repositories/user-models
 import { InvalidUserModelError } from '../../../src/models/user-model-json.ts';
 import { TemporalConfigError, TemporalUnreachableError } from '../../../src/temporal/connection.ts';
 import { IdempotencyKeyReusedError, InvalidRetrainRequestError, WorkflowNotStartedError } from '../../../src/temporal/sweeps.ts';
+import { EvidenceNotFoundError } from '../../../src/db/repositories/evidence.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, notFound, serviceUnavailable, validationFailed } from './errors.ts';
 import { errorResponse } from './responses.ts';
@@ -38,6 +39,7 @@ function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof InvalidUserModelError) {
     return new ApiError(422, 'invalid_model', error.message.replace(/\s*\n\s*/g, ' '), { problems: error.problems });
   }
+  if (error instanceof EvidenceNotFoundError) return notFound('evidence', error.evidenceId);
   if (error instanceof InvalidRetrainRequestError) return new ApiError(409, 'retrain_rejected', error.message);
   if (error instanceof IdempotencyKeyReusedError) {
     return new ApiError(409, 'idempotency_key_reused', error.message, error.kind === 'sweep' ? { sweepId: error.existingId } : { retrainId: error.existingId });

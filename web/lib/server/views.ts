@@ -65,6 +65,8 @@ export function sweepDetailView(row: SweepDetailRow, live: SweepProgress | null)
     seedAccuracy: row.seedAccuracy,
     error: row.error,
     live: live ? liveProgressView(live) : null,
+    // The workflow's answer is fresher than the row (written after each round).
+    targetSearch: live?.targetSearch ?? row.targetSearch,
   };
 }
 

@@ -10,8 +10,11 @@ import { RetrainList } from '../../../components/RetrainList.tsx';
 import { StatusBadge } from '../../../components/StatusBadge.tsx';
 import { StepProgress } from '../../../components/StepProgress.tsx';
 import { StructureDownload } from '../../../components/StructureDownload.tsx';
+import { EvidenceForm } from '../../../components/EvidenceForm.tsx';
+import { EvidenceTable } from '../../../components/EvidenceTable.tsx';
 import { WorkerWarning } from '../../../components/WorkerWarning.tsx';
-import { startRetrain } from '../../../hooks/dashboard-actions.ts';
+import { startEvidence, startRetrain } from '../../../hooks/dashboard-actions.ts';
+import { useSweepEvidence } from '../../../hooks/useSweepEvidence.ts';
 import { useRun } from '../../../hooks/useRun.ts';
 import { useSweep } from '../../../hooks/useSweep.ts';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
@@ -19,6 +22,7 @@ import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
 export function RunView({ runId }: { runId: string }) {
   const run = useRun(runId, { live: true });
   const sweep = useSweep(run.data?.sweepId ?? null);
+  const evidence = useSweepEvidence(run.data?.sweepId ?? null);
 
   useDocumentTitle(run.data && sweep.data ? `Run ${runLabel(run.data)} · ${sweep.data.name} · MorphSweep` : null);
   if (run.error) return <ApiErrorNotice error={run.error} what={`run ${runId}`} onRetry={run.reload} />;
@@ -125,6 +129,26 @@ export function RunView({ runId }: { runId: string }) {
           <p className="muted">A run can be retrained once it has completed.</p>
         )}
         <RetrainList retrains={detail.retrains} costAxis={costAxis} />
+      </section>
+
+      <section aria-labelledby="evidence-title">
+        <h2 id="evidence-title">Better than uniform width?</h2>
+        {detail.status === 'completed' ? (
+          <EvidenceForm
+            onSubmit={async (choice) => {
+              const outcome = await startEvidence(detail.id, choice);
+              evidence.reload();
+              return outcome;
+            }}
+          />
+        ) : (
+          <p className="muted">A structure can be compared once its run has completed.</p>
+        )}
+        {(evidence.data?.evidence ?? [])
+          .filter((item) => item.runId === detail.id)
+          .map((item) => (
+            <EvidenceTable key={item.id} evidence={item} costAxis={costAxis} />
+          ))}
       </section>
     </>
   );

@@ -23,6 +23,9 @@ import type { CostAxis } from '../../../hooks/dashboard-types.ts';
 import { useSweep } from '../../../hooks/useSweep.ts';
 import { useSweepEvents } from '../../../hooks/useSweepEvents.ts';
 import { useSweepFronts } from '../../../hooks/useSweepFronts.ts';
+import { useSweepEvidence } from '../../../hooks/useSweepEvidence.ts';
+import { evidenceArmPoints } from '../../../components/EvidenceArmMarks.tsx';
+import { TargetSearchRounds } from '../../../components/TargetSearchRounds.tsx';
 import { useSweeps } from '../../../hooks/useSweeps.ts';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
 
@@ -50,6 +53,8 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
   const sweepIds = useMemo(() => [sweepId, ...overlayIds], [sweepId, overlayIds]);
   // Fetched at once, beside the sweep's details: until the user picks an axis, the sweep's own.
   const fronts = useSweepFronts(sweepIds, costAxisChoice);
+  const evidence = useSweepEvidence(sweepId);
+  const evidenceArms = useMemo(() => evidenceArmPoints(evidence.data?.evidence ?? []), [evidence.data]);
   const costAxis = costAxisChoice ?? sweep.data?.costAxis ?? null;
 
   const live = sweep.data !== null && ACTIVE_STATUSES.has(sweep.data.status);
@@ -172,6 +177,8 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
         </div>
       </dl>
 
+      {detail.targetSearch && <TargetSearchRounds search={detail.targetSearch} costAxis={detail.costAxis} />}
+
       <section aria-labelledby="front-title">
         <h2 id="front-title">Pareto front</h2>
         <div className="chart-toolbar">
@@ -205,6 +212,8 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
                     highlightKey={pickKey}
                     onActivate={setActivePoint}
                     onOpen={openPoint}
+                    // Arms' costs are on the sweep's own axis.
+                    evidenceArms={costAxis === detail.costAxis ? evidenceArms : undefined}
                   />
                   <FrontLegend series={series} thresholds={thresholds} strengthColors={strengthColors} />
                 </>

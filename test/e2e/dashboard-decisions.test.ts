@@ -201,7 +201,8 @@ test('two runs compare side by side: widths per layer, cost on every axis, curve
   await page.getByRole('link', { name: 'Compare 2 runs' }).click();
   await page.waitForURL(/\/compare\?runs=/);
   const costs = page.getByTestId('compare-costs');
-  await costs.locator(`tr[data-run-id="${first.id}"]`).waitFor();
+  // The share of the seed appears once the seed's costs arrive (their own request).
+  await costs.locator(`tr[data-run-id="${first.id}"]`, { hasText: 'of seed' }).waitFor();
   assert.match(await costs.locator(`tr[data-run-id="${first.id}"]`).innerText(), /14\.9 MFLOPs[\s\S]*80\.4% of seed[\s\S]*weights[\s\S]*(µs|ms)[\s\S]*70\.0%/);
   assert.match(await costs.locator('tr[data-run-id="seed"]').innerText(), /18\.5 MFLOPs[\s\S]*412k weights[\s\S]*186 µs[\s\S]*71\.2%/);
   const widths = page.getByTestId('compare-widths');

@@ -80,7 +80,7 @@ test('the Python client example launches, waits on events, tabulates the front, 
   const { code, output } = await run(PYTHON, ['-'], python);
   assert.equal(code, 0, output);
   assert.match(output, /completed total=(\d+) pending=0 running=0 completed=\1 failed=0 cancelled=0\n/);
-  assert.match(output, /^SeedNetwork\(flops=[\d.e+]+, model_size=[\d.e+]+, latency_ns=[\d.e+]+, accuracy=None, widths=\{'conv1': \d+/m);
+  assert.match(output, /^SeedNetwork\(flops=[\d.e+]+, model_size=[\d.e+]+, latency_ns=[\d.e+]+, accuracy=(None|[\d.e-]+), widths=\{'conv1': \d+/m);
   // pandas may elide middle columns on a narrow terminal.
   assert.match(output, /run_id\s+strength\s+.*accuracy\n0\s+sw-/);
   assert.match(output, /name\s+kind\s+alive\s+seed\s+fixed\n0\s+conv1\s+conv/);

@@ -36,8 +36,9 @@ export function EvidenceForm({ onSubmit }: { onSubmit: (choice: EvidenceChoice) 
           Seeds per arm
           <input type="text" inputMode="numeric" name="seeds" value={seeds} onChange={(event) => setSeeds(event.target.value)} aria-invalid={problem ? true : undefined} />
         </label>
-        <label>
-          <input type="checkbox" name="expand" checked={expand} onChange={(event) => setExpand(event.target.checked)} /> also expand both to the seed network&apos;s cost
+        <label className="check">
+          <input type="checkbox" name="expand" checked={expand} onChange={(event) => setExpand(event.target.checked)} />
+          <span>also expand both to the seed network&apos;s cost</span>
         </label>
       </fieldset>
       {problem && (

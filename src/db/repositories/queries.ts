@@ -413,6 +413,20 @@ export async function getRunStructure(
   return prisma.run.findUnique({ where: { id: runId }, select: { status: true, structure: true } });
 }
 
+/** What a page's tab title names: the sweep's name, and for a run its label's fields. Null when absent. */
+export async function getPageTitleFacts(
+  prisma: PrismaClient,
+  kind: 'sweep' | 'run',
+  id: string,
+): Promise<{ sweepName: string; run?: { strength: number; threshold: number; seed: number } } | null> {
+  if (kind === 'sweep') {
+    const sweep = await prisma.sweep.findUnique({ where: { id }, select: { name: true } });
+    return sweep ? { sweepName: sweep.name } : null;
+  }
+  const run = await prisma.run.findUnique({ where: { id }, select: { strength: true, threshold: true, seed: true, sweep: { select: { name: true } } } });
+  return run ? { sweepName: run.sweep.name, run: { strength: run.strength, threshold: run.threshold, seed: run.seed } } : null;
+}
+
 export async function getRunStatus(prisma: PrismaClient, runId: string): Promise<RunEvent['status'] | null> {
   const run = await prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
   return run?.status ?? null;

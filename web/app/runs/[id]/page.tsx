@@ -1,10 +1,15 @@
 import { notFound } from 'next/navigation';
-import { pageTargetExists } from '../../../lib/server/page-exists.ts';
+import type { Metadata } from 'next';
+import { pageTarget, pageTargetMetadata } from '../../../lib/server/page-target.ts';
 import { RunView } from './run-view.tsx';
+
+export async function generateMetadata(props: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  return pageTargetMetadata('run', decodeURIComponent((await props.params).id));
+}
 
 export default async function RunPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
   const runId = decodeURIComponent(id);
-  if ((await pageTargetExists('run', runId)) === false) notFound();
+  if ((await pageTarget('run', runId))?.exists === false) notFound();
   return <RunView runId={runId} />;
 }

@@ -1,9 +1,14 @@
 import { cookies } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { preload } from 'react-dom';
-import { pageTargetExists } from '../../../lib/server/page-exists.ts';
+import type { Metadata } from 'next';
+import { pageTarget, pageTargetMetadata } from '../../../lib/server/page-target.ts';
 import { SESSION_COOKIE } from '../../../lib/server/session-cookie.ts';
 import { SweepView } from './sweep-view.tsx';
+
+export async function generateMetadata(props: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  return pageTargetMetadata('sweep', decodeURIComponent((await props.params).id));
+}
 
 export default async function SweepPage(props: {
   params: Promise<{ id: string }>;
@@ -12,7 +17,7 @@ export default async function SweepPage(props: {
   const { id } = await props.params;
   const { overlay } = await props.searchParams;
   const sweepId = decodeURIComponent(id);
-  if ((await pageTargetExists('sweep', sweepId)) === false) notFound();
+  if ((await pageTarget('sweep', sweepId))?.exists === false) notFound();
   const overlayIds = (Array.isArray(overlay) ? overlay.join(',') : (overlay ?? ''))
     .split(',')
     .filter((overlayId) => overlayId !== '' && overlayId !== id);

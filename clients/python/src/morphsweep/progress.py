@@ -314,6 +314,8 @@ def step_display(progress: bool, label: str, stream: TextIO | None = None) -> St
 
 
 def evidence_headline(evidence: Evidence) -> str:
+    if not evidence.arms:
+        return f"evidence {evidence.id}: {evidence.status}, arms not started yet" + (f"; {evidence.error}" if evidence.error else "")
     finished = sum(arm.status in TERMINAL_RUN_STATUSES for arm in evidence.arms)
     failed = sum(arm.status == "failed" for arm in evidence.arms)
     counts = f"{finished} of {len(evidence.arms)} arm retrains finished" + (f", {failed} failed" if failed else "")
@@ -392,7 +394,7 @@ class TerminalEvidenceDisplay:
         self._stream = stream
         self._statuses: dict[str, str] = {}
         self._last: Evidence | None = None
-        #: Made at the first state, so that it never shows a total of 0.
+        #: Made once the arms are known, so that it never shows a total of 0.
         self._bar: Any = None
 
     def update(self, evidence: Evidence) -> None:
@@ -402,6 +404,8 @@ class TerminalEvidenceDisplay:
                 self._tqdm.write(evidence_arm_line(arm), file=self._stream)
             self._statuses[arm.retrain_id] = arm.status
         if self._bar is None:
+            if not evidence.arms:
+                return
             bar_format = "{l_bar}{bar}| {n:.1f}/{total} retrains [{elapsed}] {postfix}"
             self._bar = self._tqdm(total=len(evidence.arms), unit="retrain", desc=f"evidence {evidence.id}", file=self._stream, bar_format=bar_format)
         self._bar.total = len(evidence.arms)

@@ -80,11 +80,16 @@ test('the Python client example launches, waits on events, tabulates the front, 
   const { code, output } = await run(PYTHON, ['-'], python);
   assert.equal(code, 0, output);
   assert.match(output, /completed total=(\d+) pending=0 running=0 completed=\1 failed=0 cancelled=0\n/);
-  assert.match(output, /^SeedNetwork\(flops=[\d.e+]+, model_size=[\d.e+]+, latency_ns=[\d.e+]+, accuracy=(None|[\d.e-]+), widths=\{'conv1': \d+/m);
+  // The seed network's accuracy is measured by the sweep (trained as the runs are).
+  assert.match(output, /^SeedNetwork\(flops=[\d.e+]+, model_size=[\d.e+]+, latency_ns=[\d.e+]+, accuracy=[\d.]+, widths=\{'conv1': \d+/m);
   // pandas may elide middle columns on a narrow terminal.
   assert.match(output, /run_id\s+strength\s+.*accuracy\n0\s+sw-/);
   assert.match(output, /name\s+kind\s+alive\s+seed\s+fixed\n0\s+conv1\s+conv/);
   assert.match(output, /^completed flops=[\d.e+]+ model_size=[\d.e+]+ latency_ns=[\d.e+]+ [\d.]+ [\d.]+$/m);
+  // The evidence run: its verdict line, the arms' frame and the comparison's.
+  assert.match(output, /^structure - uniform test accuracy: [+-][\d.]+ \[[+-][\d.]+, [+-][\d.]+\] \(95% interval\): (structure|uniform|undecided)$/m);
+  assert.match(output, /^0\s+structure\s+[\d.e+]+\s+1\.0+\s+[\d.]+\s+[\d.]+\n1\s+uniform\s/m);
+  assert.match(output, /^0\s+structure\s+uniform\s+[-\d.e]+\s+[-\d.e]+\s+[-\d.e]+\s+(structure|uniform|undecided)$/m);
   assert.match(output, /^\['sw-[0-9a-f]+'/m);
   assert.match(output, /^already finished$/m);
 });

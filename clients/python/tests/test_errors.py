@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def test_403_for_a_foreign_host_when_tokens_are_off(offline_url: str) -> None:
         assert (error.status, error.code) == (403, "forbidden_host")
 
 
-def test_404_for_unknown_ids_and_paths(client: morphsweep.Client) -> None:
+def test_404_for_unknown_ids_and_paths(client: morphsweep.Client, tmp_path: Path) -> None:
     missing = f"missing-{uuid.uuid4().hex[:6]}"
     cases: list[tuple[Callable[[], object], str]] = [
         (lambda: client.sweep(missing).get(), "sweep_not_found"),
@@ -58,12 +59,18 @@ def test_404_for_unknown_ids_and_paths(client: morphsweep.Client) -> None:
         (lambda: client.run(missing).structure(), "run_not_found"),
         (lambda: client.run(missing).retrain(), "run_not_found"),
         (lambda: client.retrain(missing).get(), "retrain_not_found"),
+        (lambda: client.retrain(missing).download_model(tmp_path), "retrain_not_found"),
+        (lambda: client.run(missing).evidence(), "run_not_found"),
+        (lambda: client.evidence(missing).get(), "evidence_not_found"),
+        (lambda: client.sweep(missing).evidence(), "sweep_not_found"),
+        (lambda: client.model(missing), "model_not_found"),
         (lambda: client.request("GET", "/api/no-such-endpoint"), "endpoint_not_found"),
     ]
     for call, code in cases:
         error = _raised(call)
         assert (error.status, error.code) == (404, code)
         assert missing in error.message or code == "endpoint_not_found"
+    assert list(tmp_path.iterdir()) == [], "a failed download writes nothing"
 
 
 def test_409_conflicts(client: morphsweep.Client, finished_sweep: morphsweep.Sweep, make_config: Callable[..., dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from morphsweep import models
+from morphsweep.evidence import ExpandTo
 from morphsweep.run import StructureFormat
 from morphsweep.sweep import CostKind, SweepStatus
 
@@ -51,3 +52,6 @@ def test_hand_written_literals_match_the_document(served_document: dict[str, Any
     formats = next(parameter for parameter in structure if parameter["name"] == "format")["schema"]["enum"]
     assert list(get_args(StructureFormat)) == formats
     assert get_args(models.Front.model_fields["cost"].annotation) == get_args(CostKind)
+    # Run.evidence(expand_to=...): a positive cost or the literals the generated request model allows.
+    expand_to_literals = [arg for arg in get_args(models.EvidenceRequest.model_fields["expand_to"].annotation) if get_args(arg)]
+    assert [get_args(literal) for literal in expand_to_literals] == [get_args(get_args(ExpandTo)[1])] == [("seed",)]

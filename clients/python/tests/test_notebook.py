@@ -74,6 +74,7 @@ def test_the_quickstart_notebook_sweeps_plots_picks_and_retrains(
         "STRENGTHS": tiny_config["strengths"],
         "THRESHOLDS": tiny_config["thresholds"],
         "TRAINING": tiny_config["training"],
+        "EVIDENCE_SEEDS": 2,
     }
     injected = nbformat.v4.new_code_cell("\n".join(f"{name} = {value!r}" for name, value in parameters.items()))
     injected.metadata["tags"] = ["injected-parameters"]
@@ -129,3 +130,17 @@ def test_the_quickstart_notebook_sweeps_plots_picks_and_retrains(
     assert retrain.status == "completed" and retrain.target_cost == budget
     assert retrain.costs.flops is not None and retrain.costs.flops <= budget
     assert f"{retrain.costs.flops:.4g} FLOPs" in retrained
+
+    # The evidence cell: its live table ended on the verdict, then the arms and the comparison as tables.
+    (evidence,) = sweep.evidence()
+    final = evidence.get()
+    assert (final.run_id, final.seeds, final.status) == (expected.run_id, 2, "completed")
+    live = _text(cells["evidence"], "display_data")
+    assert f"evidence {evidence.id}: completed, 4 of 4 arm retrains finished" in live
+    displayed_html = _text(cells["evidence"], "display_data", "text/html")
+    assert "structure - uniform test accuracy: " in live and "<progress" in displayed_html
+    assert all(name in displayed_html for name in ("test_accuracy_mean", "width_multiplier")), "the arms' frame is shown"
+    comparison_html = _text(cells["evidence"], "execute_result", "text/html")
+    assert final.summary is not None
+    (comparison,) = final.summary.comparisons
+    assert all(name in comparison_html for name in ("difference", "low", "high", "winner", comparison.winner))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
+import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -105,3 +109,49 @@ def test_retrain_by_width_multiplier_and_to_a_target_cost(client: morphsweep.Cli
     assert budget_result.val_accuracy is not None and budget_result.test_accuracy is not None
     assert client.retrain(wider.id).get() == wider_result
     assert {retrain.id for retrain in run.get().retrains} >= {wider.id, budget.id}
+
+
+def test_retrain_retried_with_its_key_returns_the_same_retrain(client: morphsweep.Client, finished_sweep: morphsweep.Sweep) -> None:
+    run = client.run(finished_sweep.front(run_details=False).run_id[0])
+    key = str(uuid.uuid4())
+    first = run.retrain(width_multiplier=1.25, idempotency_key=key)
+    again = run.retrain(width_multiplier=1.25, idempotency_key=key)
+    assert (first.created, again.created) == (True, False)
+    assert again.id == first.id
+    assert [retrain.id for retrain in run.get().retrains].count(first.id) == 1
+    with pytest.raises(morphsweep.MorphSweepError) as raised:
+        run.retrain(width_multiplier=1.5, idempotency_key=key)
+    assert (raised.value.status, raised.value.code, raised.value.details) == (409, "idempotency_key_reused", {"retrainId": first.id})
+    assert first.wait(progress=False, timeout=WAIT_TIMEOUT_S).status == "completed"
+
+
+def test_download_model_writes_a_layers_model_of_the_retrained_structure(client: morphsweep.Client, finished_sweep: morphsweep.Sweep, tmp_path: Path) -> None:
+    run = client.run(finished_sweep.front(run_details=False).run_id[0])
+    retrain = run.retrain()
+    with pytest.raises(morphsweep.MorphSweepError) as raised:
+        retrain.download_model(tmp_path / "early")
+    assert (raised.value.status, raised.value.code) == (409, "model_not_ready")
+    assert not (tmp_path / "early").exists(), "nothing is written before both files arrived"
+    assert retrain.wait(progress=False, timeout=WAIT_TIMEOUT_S).status == "completed"
+
+    path = retrain.download_model(tmp_path / "model")
+    assert path == tmp_path / "model" / "model.json"
+    assert sorted(file.name for file in path.parent.iterdir()) == ["model.json", "weights.bin"]
+    model_json = json.loads(path.read_text())
+    assert model_json["format"] == "layers-model"
+    [group] = model_json["weightsManifest"]
+    assert group["paths"] == ["weights.bin"], "tf.loadLayersModel finds the weights beside model.json"
+    assert {spec["dtype"] for spec in group["weights"]} == {"float32"}
+    weights = (path.parent / "weights.bin").read_bytes()
+    assert len(weights) == 4 * sum(math.prod(spec["shape"]) for spec in group["weights"])
+    # The network is the learned structure: each regularized layer's kernel has its alive width.
+    kernels = {spec["name"].removesuffix("/kernel"): spec["shape"] for spec in group["weights"] if spec["name"].endswith("/kernel")}
+    for layer in run.get().layers or []:
+        assert kernels[layer.name][-1] == layer.alive, layer.name
+    topology_names = {layer["config"]["name"] for layer in model_json["modelTopology"]["config"]["layers"]}
+    assert set(kernels) <= topology_names
+
+    with pytest.raises(FileExistsError):
+        retrain.download_model(tmp_path / "model")
+    assert retrain.download_model(tmp_path / "model", overwrite=True) == path
+    assert (path.parent / "weights.bin").read_bytes() == weights

@@ -12,7 +12,7 @@ import pytest
 import morphsweep
 from morphsweep._transport import RetryPolicy, parse_retry_after
 
-from .conftest import FAST_RETRY
+from .conftest import FAST_RETRY, WAIT_TIMEOUT_S
 from .fault_proxy import FaultProxy
 
 
@@ -36,34 +36,40 @@ def test_a_reset_connection_is_retried_for_a_get(proxy: FaultProxy, proxied_clie
     assert [action for action, _ in proxy.log] == ["reset", "reset", "forward"]
 
 
-def test_a_reset_connection_is_not_retried_for_a_retrain(
+def test_a_lost_answer_to_a_retrain_is_retried_without_a_second_retrain(
     proxy: FaultProxy, proxied_client: morphsweep.Client, client: morphsweep.Client, finished_sweep: morphsweep.Sweep
 ) -> None:
+    # The server starts the retrain, then the connection drops before its answer arrives.
     run_id = finished_sweep.front(run_details=False).run_id[0]
-    retrains_before = len(client.run(run_id).get().retrains)
+    retrains_before = {retrain.id for retrain in client.run(run_id).get().retrains}
+    proxy.plan = ["swallow", UNAVAILABLE]
+    retrain = proxied_client.run(run_id).retrain(width_multiplier=1.25)
+    assert [action.split("\r\n")[0] for action, _ in proxy.log] == ["swallow", "respond:HTTP/1.1 503 Service Unavailable", "forward"]
+    assert all(line.startswith(f"POST /api/runs/{run_id}/retrain ") for _, line in proxy.log)
+    assert retrain.created is False, "the retries carried the same generated key, so they found the first retrain"
+    assert {r.id for r in client.run(run_id).get().retrains} - retrains_before == {retrain.id}
+    assert retrain.wait(progress=False, timeout=WAIT_TIMEOUT_S).status == "completed"
+
+
+def test_a_reset_connection_is_not_retried_for_an_evidence_run(
+    proxy: FaultProxy, proxied_client: morphsweep.Client, client: morphsweep.Client, finished_sweep: morphsweep.Sweep
+) -> None:
+    # The server keeps no idempotency key for evidence runs: a repeat could start a second one.
+    run_id = finished_sweep.front(run_details=False).run_id[0]
+    evidence_before = len(finished_sweep.evidence())
     proxy.plan = ["reset"]
     with pytest.raises(morphsweep.MorphSweepError) as raised:
-        proxied_client.run(run_id).retrain()
+        proxied_client.run(run_id).evidence(seeds=2)
     assert (raised.value.status, raised.value.code) == (None, "connection_failed")
     assert "not retried" in raised.value.message
     assert [action for action, _ in proxy.log] == ["reset"], "one attempt only"
-    assert len(client.run(run_id).get().retrains) == retrains_before
+    assert len(client.sweep(finished_sweep.id).evidence()) == evidence_before
 
 
-def test_503_is_retried_after_its_retry_after(proxy: FaultProxy, proxied_client: morphsweep.Client, finished_sweep: morphsweep.Sweep) -> None:
-    proxy.plan = [UNAVAILABLE]
-    started = time.monotonic()
-    front = proxied_client.sweep(finished_sweep.id).front_points()
-    waited_s = time.monotonic() - started
-    assert len(front.pareto) >= 1
-    assert [action.split("\r\n")[0] for action, _ in proxy.log] == ["respond:HTTP/1.1 503 Service Unavailable", "forward"]
-    assert 1.0 <= waited_s < 5.0, f"waited {waited_s:.2f} s for Retry-After: 1"
-
-
-def test_503_is_not_retried_for_a_retrain(proxy: FaultProxy, proxied_client: morphsweep.Client, finished_sweep: morphsweep.Sweep) -> None:
+def test_503_is_not_retried_for_an_evidence_run(proxy: FaultProxy, proxied_client: morphsweep.Client, finished_sweep: morphsweep.Sweep) -> None:
     proxy.plan = [UNAVAILABLE, UNAVAILABLE]
     with pytest.raises(morphsweep.MorphSweepError) as raised:
-        proxied_client.run(finished_sweep.front(run_details=False).run_id[0]).retrain()
+        proxied_client.run(finished_sweep.front(run_details=False).run_id[0]).evidence(seeds=2)
     error = raised.value
     assert (error.status, error.code, error.message) == (503, "temporal_unavailable", "Temporal is restarting")
     assert len(proxy.log) == 1

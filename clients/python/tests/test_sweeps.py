@@ -125,3 +125,25 @@ def test_sweeps_pages_lazily_and_filters(server_url: str, token: str, client: mo
         assert len(list(listing.sweeps(tag=tag, status=["failed", "completed"]))) == 3
         assert list(listing.sweeps(tag=tag, status="running")) == []
     counting.close()
+
+
+def test_target_search_of_a_target_cost_sweep(
+    client: morphsweep.Client, server_url: str, token: str, finished_sweep: morphsweep.Sweep, make_config: Callable[..., dict[str, Any]]
+) -> None:
+    # GroupLasso prunes gradually with the strength; two rounds of probes bound the time, hit or not.
+    target = {"fractionOfSeed": 0.5, "tolerance": 0.1, "maxRounds": 2}
+    sweep = client.create_sweep(make_config(regularizer={"algorithm": "group-lasso", "cost": "flops"}, thresholds=[0.1], strengths={"target": target}))
+    assert sweep.wait(progress=False, timeout=WAIT_TIMEOUT_S).status == "completed"
+    search = sweep.target_search
+    assert search is not None
+    raw = httpx.get(f"{server_url}/api/sweeps/{sweep.id}", headers={"authorization": f"Bearer {token}"}).json()["targetSearch"]
+    assert search.model_dump(mode="json", by_alias=True, exclude_unset=True) == raw
+    seed_flops = sweep.seed.flops
+    assert seed_flops is not None and search.target_cost == 0.5 * seed_flops and search.tolerance == 0.1
+    assert [round.round for round in search.rounds] == [1, 2][: len(search.rounds)] and search.rounds
+    front = sweep.front(run_details=False)
+    probes = [probe for round in search.rounds for probe in round.probes]
+    assert all(client.run(probe.run_id).get().sweep_id == sweep.id for probe in probes), "every probe is a run of the sweep"
+    assert {probe.run_id for probe in probes if probe.state == "completed"} == set(front.run_id)
+    assert search.outcome is not None and search.outcome.kind in ("hit", "jump", "exhausted") and search.outcome.message
+    assert finished_sweep.target_search is None, "a grid sweep has none"

@@ -7,6 +7,9 @@
     front = sweep.front(cost="flops")            # pandas DataFrame
     retrain = client.run(front.run_id[0]).retrain(width_multiplier=1.5)
     retrain.wait()
+    evidence = client.run(front.run_id[0]).evidence(seeds=3)
+    evidence.wait()                              # vs the seed network made uniformly thinner
+    evidence.comparisons()                       # difference, 95 % interval, winner
 
 Request and answer models (pydantic, generated from /api/openapi.json) are in morphsweep.models.
 """
@@ -17,11 +20,13 @@ from ._transport import RetryPolicy
 from ._version import __version__
 from .client import Client
 from .errors import MorphSweepError
+from .evidence import Evidence
 from .run import Retrain, Run
 from .sweep import SeedNetwork, Sweep
 
 __all__ = [
     "Client",
+    "Evidence",
     "MorphSweepError",
     "ReconnectPolicy",
     "Retrain",

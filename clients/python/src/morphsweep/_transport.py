@@ -1,8 +1,8 @@
 """HTTP under the client: bearer auth, the error envelope, and retries of transient failures.
 
 A request is retried only when repeating it cannot do anything twice: a connection that never opened
-(the request was not sent), or an idempotent request (GET, or a POST carrying an Idempotency-Key) that
-met a reset connection, a timeout, or a 429/502/503/504 answer. Waits grow exponentially with jitter;
+(the request was not sent), or an idempotent request (GET, a POST carrying an Idempotency-Key, or one
+the caller marks idempotent) that met a reset connection, a timeout, or a 429/502/503/504 answer. Waits grow exponentially with jitter;
 a Retry-After header, when sent, sets the wait instead.
 """
 
@@ -129,10 +129,15 @@ class Transport:
         json: Any = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
-        """A 2xx or 304 answer; anything else raises MorphSweepError after the retries it allows."""
+        """A 2xx or 304 answer; anything else raises MorphSweepError after the retries it allows.
+
+        `idempotent=True` marks a request that is safe to repeat although its method and headers do
+        not say so (a content-addressed upload); None decides by method and Idempotency-Key."""
         merged = self._merged_headers(headers)
-        idempotent = is_idempotent(method, merged)
+        if idempotent is None:
+            idempotent = is_idempotent(method, merged)
         url = self.base_url + path
         for attempt in range(1, self.retry.attempts + 1):
             last_attempt = attempt == self.retry.attempts

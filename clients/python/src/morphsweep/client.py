@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 import httpx
 
@@ -14,6 +18,7 @@ from . import models
 from ._events import ReconnectPolicy
 from ._transport import RetryPolicy, Transport
 from ._version import __version__
+from .evidence import Evidence
 from .run import Retrain, Run
 from .sweep import Sweep, SweepStatus
 
@@ -26,7 +31,8 @@ class Client:
     Every failed call raises MorphSweepError (status, code, message, details). Transient failures
     (connection refused or reset, timeouts, 429/502/503/504 with their Retry-After) are retried with
     exponential backoff per `retry`, but only where repeating cannot act twice: requests that never
-    left, GETs, and sweep creation (it carries an idempotency key).
+    left, GETs, sweep and retrain creation (they carry an idempotency key) and model uploads (stored
+    under their content's hash).
 
     `timeout` is per request in seconds. `http_client` replaces the httpx.Client the calls go
     through (proxies, certificates, event hooks); it keeps its own timeout and is not closed here.
@@ -116,6 +122,49 @@ class Client:
         """The handle of an existing retrain (start one with Run.retrain)."""
         return Retrain(self._transport, retrain_id)
 
+    def evidence(self, evidence_id: str) -> Evidence:
+        """The handle of an existing evidence run (start one with Run.evidence)."""
+        return Evidence(self._transport, evidence_id)
+
+    def upload_model(
+        self,
+        model: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        weights: bytes | Literal[False] | None = None,
+    ) -> models.UserModel:
+        """Stores your own network for sweeps: a TF.js Layers model.json (what `model.save()` or
+        `tensorflowjs_converter --input_format keras` writes), as a path or as the parsed dict.
+
+        From a path, the weight files its `weightsManifest` names are read from beside it and sent
+        concatenated in manifest order; pass `weights` (those bytes) for a dict, or `weights=False`
+        to send the topology alone (runs then start from fresh weights). Returns the stored model:
+        put `model_id` in a sweep config as `"network": {"model": model_id}`; `created` is False when
+        the same content was stored before, `warnings` name layers the regularizer cannot reach.
+
+        A model MorphSweep cannot sweep is refused before anything is stored with 422
+        `invalid_model`, every problem at once in `.problems` ({layer, className, message}).
+        Retried like a GET: the id is the content's hash, so a repeat stores nothing twice.
+        """
+        if isinstance(model, Mapping):
+            model_json = dict(model)
+            weight_data = weights or None
+        else:
+            path = Path(model)
+            model_json = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(model_json, dict):
+                raise ValueError(f"{path} holds {type(model_json).__name__}, not a model.json object")
+            weight_data = (_manifest_weights(path, model_json) if weights is None else weights) or None
+        body: dict[str, Any] = {"modelJson": model_json}
+        if weight_data is not None:
+            body["weights"] = base64.b64encode(weight_data).decode("ascii")
+        response = self._transport.request("POST", "/api/models", json=body, idempotent=True)
+        return models.UserModel.model_validate_json(response.content)
+
+    def model(self, model_id: str) -> models.UserModel:
+        """A stored model's id, summary, size and creation time; 404 `model_not_found`."""
+        response = self._transport.request("GET", f"/api/models/{quote(model_id, safe='')}")
+        return models.UserModel.model_validate_json(response.content)
+
     def request(
         self,
         method: str,
@@ -131,3 +180,24 @@ class Client:
         /api/; quote ids with urllib.parse.quote."""
         response = self._transport.request(method, path, params=params, json=json, content=content, headers=headers)
         return response.json() if response.content else None
+
+
+def _manifest_weights(model_path: Path, model_json: Mapping[str, Any]) -> bytes | None:
+    """The weight files a model.json's manifest names, read from its directory in manifest order
+    (None without a manifest). A missing file raises FileNotFoundError saying what to do."""
+    manifest = model_json.get("weightsManifest")
+    if not manifest:
+        return None
+    if not isinstance(manifest, list) or not all(isinstance(group, dict) and isinstance(group.get("paths"), list) for group in manifest):
+        raise ValueError(f"{model_path}: weightsManifest must be a list of {{paths: [...], weights: [...]}} groups, as TF.js writes it")
+    chunks: list[bytes] = []
+    for group in manifest:
+        for name in group["paths"]:
+            file = model_path.parent / name
+            if not file.is_file():
+                raise FileNotFoundError(
+                    f"{model_path} names the weight file {name!r}, which is not at {file}; put it beside model.json, "
+                    "pass its bytes as weights=..., or weights=False to upload the topology alone"
+                )
+            chunks.append(file.read_bytes())
+    return b"".join(chunks)

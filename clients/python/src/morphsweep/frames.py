@@ -1,4 +1,4 @@
-"""pandas DataFrames of fronts, curves and layer widths (pandas comes with `morphsweep[frames]`)."""
+"""pandas DataFrames of fronts, curves, layer widths and evidence (pandas comes with `morphsweep[frames]`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib.util
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .models import CurvePoint, Front, LayerWidth, RunDetail
+from .models import CurvePoint, Evidence, EvidenceSummary, Front, LayerWidth, RunDetail
 
 if TYPE_CHECKING:
     import pandas
@@ -88,3 +88,77 @@ def layers_frame(layers: list[LayerWidth]) -> pandas.DataFrame:
     import pandas as pd
 
     return pd.DataFrame([layer.model_dump() for layer in layers], columns=columns)
+
+
+EVIDENCE_ARM_COLUMNS = [
+    "arm",
+    "count",
+    "cost",
+    "width_multiplier",
+    "test_accuracy_mean",
+    "test_accuracy_sd",
+    "val_accuracy_mean",
+    "val_accuracy_sd",
+]
+COMPARISON_COLUMNS = ["structure_arm", "baseline_arm", "difference", "low", "high", "level", "degrees_of_freedom", "winner"]
+
+
+def _evidence_attrs(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "evidence_id": evidence.id,
+        "run_id": evidence.run_id,
+        "sweep_id": evidence.sweep_id,
+        "cost": evidence.cost_axis,
+        "seeds": evidence.seeds,
+        "expand_to": evidence.expand_to,
+    }
+
+
+def evidence_arms_frame(evidence: Evidence, summary: EvidenceSummary) -> pandas.DataFrame:
+    """Per arm (structure, uniform, and the expanded pair when asked for): retrains that finished,
+    the network's `cost` on the sweep's axis, its width multiplier (of the structure, or of the seed
+    network for the uniform arms), and mean and sample sd of test and validation accuracy over seeds."""
+    rows = [
+        {
+            "arm": arm.arm,
+            "count": arm.count,
+            "cost": arm.cost,
+            "width_multiplier": arm.width_multiplier,
+            "test_accuracy_mean": arm.test_accuracy.mean,
+            "test_accuracy_sd": arm.test_accuracy.sd,
+            "val_accuracy_mean": arm.val_accuracy.mean,
+            "val_accuracy_sd": arm.val_accuracy.sd,
+        }
+        for arm in summary.arms
+    ]
+    _require_pandas()
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=EVIDENCE_ARM_COLUMNS).astype({column: "float64" for column in EVIDENCE_ARM_COLUMNS[2:]} | {"count": "int64"})
+    frame.attrs.update(_evidence_attrs(evidence))
+    return frame
+
+
+def evidence_comparisons_frame(evidence: Evidence, summary: EvidenceSummary) -> pandas.DataFrame:
+    """Per comparison: mean test accuracy of the structure arm minus the baseline's (`difference`),
+    its Welch t interval (`low`, `high` at `level`, `degrees_of_freedom`) and the `winner`:
+    `structure` or `uniform` only when the whole interval is on one side of zero, else `undecided`."""
+    rows = [
+        {
+            "structure_arm": comparison.structure_arm,
+            "baseline_arm": comparison.baseline_arm,
+            "difference": comparison.interval.difference,
+            "low": comparison.interval.low,
+            "high": comparison.interval.high,
+            "level": comparison.interval.level,
+            "degrees_of_freedom": comparison.interval.degrees_of_freedom,
+            "winner": comparison.winner,
+        }
+        for comparison in summary.comparisons
+    ]
+    _require_pandas()
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({column: "float64" for column in COMPARISON_COLUMNS[2:7]})
+    frame.attrs.update(_evidence_attrs(evidence))
+    return frame

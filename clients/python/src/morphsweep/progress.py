@@ -1,4 +1,5 @@
-"""Live progress of a sweep (per run) and of a retrain, in a notebook or a terminal.
+"""Live progress of a sweep (per run), of a retrain and of an evidence run (per arm), in a notebook
+or a terminal.
 
 `progress=True` picks the display for where the code runs: a table updated in place in a Jupyter
 cell (plain IPython display, no widgets needed), tqdm bars in a terminal when tqdm is installed
@@ -16,13 +17,14 @@ from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
 from ._events import SweepEvent
-from .models import Costs, ProgressEvent, RunEvent
+from .models import Arm1, Costs, Evidence, ProgressEvent, RunEvent
 
 TERMINAL_RUN_STATUSES = frozenset({"completed", "failed", "cancelled"})
 #: Redraw a notebook table at most this often (a status change always redraws).
 NOTEBOOK_REDRAW_INTERVAL_S = 0.3
 
 ProgressOption = bool | Callable[[SweepEvent], None]
+EvidenceProgressOption = bool | Callable[[Evidence], None]
 
 
 class Display(Protocol):
@@ -309,3 +311,176 @@ def step_display(progress: bool, label: str, stream: TextIO | None = None) -> St
     out = stream or sys.stderr
     return TerminalStepDisplay(label, tqdm, out) if tqdm is not None else LineStepDisplay(label, out)
 
+
+
+def evidence_headline(evidence: Evidence) -> str:
+    if not evidence.arms:
+        return f"evidence {evidence.id}: {evidence.status}, arms not started yet" + (f"; {evidence.error}" if evidence.error else "")
+    finished = sum(arm.status in TERMINAL_RUN_STATUSES for arm in evidence.arms)
+    failed = sum(arm.status == "failed" for arm in evidence.arms)
+    counts = f"{finished} of {len(evidence.arms)} arm retrains finished" + (f", {failed} failed" if failed else "")
+    return f"evidence {evidence.id}: {evidence.status}, {counts}" + (f"; {evidence.error}" if evidence.error else "")
+
+
+def evidence_arm_line(arm: Arm1) -> str:
+    width = "" if arm.width_multiplier is None else f" (width x{arm.width_multiplier:.3g})"
+    accuracy = "" if arm.test_accuracy is None else f", test accuracy {arm.test_accuracy:.3f}"
+    costs = _format_costs(arm.costs)
+    return f"{arm.arm} seed {arm.seed}{width}: {arm.error or arm.status}, step {arm.step}/{arm.total_steps}{accuracy}{', ' + costs if costs else ''}"
+
+
+def evidence_verdicts(evidence: Evidence) -> list[str]:
+    """One line per comparison once the summary is in: the difference, its interval, the winner."""
+    if evidence.summary is None:
+        return []
+    return [
+        f"{c.structure_arm} - {c.baseline_arm} test accuracy: {c.interval.difference:+.3f} "
+        f"[{c.interval.low:+.3f}, {c.interval.high:+.3f}] ({c.interval.level:.0%} interval): {c.winner}"
+        for c in evidence.summary.comparisons
+    ]
+
+
+def _evidence_html(evidence: Evidence) -> str:
+    rows = []
+    for arm in evidence.arms:
+        bar = f'<progress value="{arm.step}" max="{max(arm.total_steps, 1)}"></progress>'
+        cells = [
+            html.escape(arm.arm),
+            str(arm.seed),
+            _format_number(arm.width_multiplier),
+            html.escape(arm.error or arm.status),
+            f"{bar} {arm.step}/{arm.total_steps}",
+            _format_number(arm.costs.flops),
+            _format_number(arm.val_accuracy),
+            _format_number(arm.test_accuracy),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    header = "".join(f"<th>{name}</th>" for name in ("arm", "seed", "width x", "status", "step", "FLOPs", "val accuracy", "test accuracy"))
+    verdicts = "".join(f"<div>{html.escape(line)}</div>" for line in evidence_verdicts(evidence))
+    return (
+        f"<div><b>{html.escape(evidence_headline(evidence))}</b>"
+        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>{verdicts}</div>"
+    )
+
+
+class EvidenceDisplay(Protocol):
+    def update(self, evidence: Evidence) -> None: ...
+    def close(self) -> None: ...
+
+
+class NotebookEvidenceDisplay:
+    """A table of every arm's retrain, redrawn in place at each poll, and the verdicts at the end."""
+
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    def update(self, evidence: Evidence) -> None:
+        text = "\n".join([evidence_headline(evidence), *(f"  {evidence_arm_line(arm)}" for arm in evidence.arms), *evidence_verdicts(evidence)])
+        bundle = {"text/plain": text, "text/html": _evidence_html(evidence)}
+        if self._handle is None:
+            self._handle = importlib.import_module("IPython.display").display(bundle, raw=True, display_id=True)
+        else:
+            self._handle.update(bundle, raw=True)
+
+    def close(self) -> None:
+        pass
+
+
+class TerminalEvidenceDisplay:
+    """A tqdm bar in arm retrains (fractional while they train), a line per finished one, the verdicts."""
+
+    def __init__(self, tqdm: Any, stream: TextIO) -> None:
+        self._tqdm = tqdm
+        self._stream = stream
+        self._statuses: dict[str, str] = {}
+        self._last: Evidence | None = None
+        #: Made once the arms are known, so that it never shows a total of 0.
+        self._bar: Any = None
+
+    def update(self, evidence: Evidence) -> None:
+        self._last = evidence
+        for arm in evidence.arms:
+            if arm.status in TERMINAL_RUN_STATUSES and self._statuses.get(arm.retrain_id) != arm.status:
+                self._tqdm.write(evidence_arm_line(arm), file=self._stream)
+            self._statuses[arm.retrain_id] = arm.status
+        if self._bar is None:
+            if not evidence.arms:
+                return
+            bar_format = "{l_bar}{bar}| {n:.1f}/{total} retrains [{elapsed}] {postfix}"
+            self._bar = self._tqdm(total=len(evidence.arms), unit="retrain", desc=f"evidence {evidence.id}", file=self._stream, bar_format=bar_format)
+        self._bar.total = len(evidence.arms)
+        self._bar.n = round(_arms_done(evidence), 2)
+        running = [f"{arm.arm} seed {arm.seed}: {arm.step}/{arm.total_steps}" for arm in evidence.arms if arm.status == "running"]
+        self._bar.set_postfix_str(", ".join(running[:3]), refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        if self._last is not None:
+            for line in [evidence_headline(self._last), *evidence_verdicts(self._last)]:
+                print(line, file=self._stream)
+
+
+class LineEvidenceDisplay:
+    """One line per change of an arm's status and of the headline: for logs and terminals without tqdm."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._statuses: dict[str, str] = {}
+        self._last_headline = ""
+        self._last: Evidence | None = None
+
+    def update(self, evidence: Evidence) -> None:
+        self._last = evidence
+        for arm in evidence.arms:
+            if self._statuses.get(arm.retrain_id) != arm.status:
+                self._statuses[arm.retrain_id] = arm.status
+                print(evidence_arm_line(arm), file=self._stream, flush=True)
+        headline = evidence_headline(evidence)
+        if headline != self._last_headline:
+            self._last_headline = headline
+            print(headline, file=self._stream, flush=True)
+
+    def close(self) -> None:
+        if self._last is not None:
+            for line in evidence_verdicts(self._last):
+                print(line, file=self._stream, flush=True)
+
+
+class CallbackEvidenceDisplay:
+    def __init__(self, callback: Callable[[Evidence], None]) -> None:
+        self._callback = callback
+
+    def update(self, evidence: Evidence) -> None:
+        self._callback(evidence)
+
+    def close(self) -> None:
+        pass
+
+
+class NoEvidenceDisplay:
+    def update(self, evidence: Evidence) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _arms_done(evidence: Evidence) -> float:
+    return sum(
+        1.0 if arm.status in TERMINAL_RUN_STATUSES else (arm.step / arm.total_steps if arm.total_steps else 0.0)
+        for arm in evidence.arms
+    )
+
+
+def evidence_display(progress: EvidenceProgressOption, stream: TextIO | None = None) -> EvidenceDisplay:
+    if progress is False:
+        return NoEvidenceDisplay()
+    if progress is not True:
+        return CallbackEvidenceDisplay(progress)
+    if in_notebook():
+        return NotebookEvidenceDisplay()
+    tqdm = _tqdm_class()
+    out = stream or sys.stderr
+    return TerminalEvidenceDisplay(tqdm, out) if tqdm is not None else LineEvidenceDisplay(out)

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from . import models
 from ._events import ReconnectPolicy, SweepEvent, sweep_events
 from ._transport import Transport
+from .evidence import Evidence
 from .frames import front_frame
 from .progress import ProgressOption, sweep_display
 from .run import Run
@@ -119,6 +120,20 @@ class Sweep:
         with ThreadPoolExecutor(max_workers=RUN_DETAIL_CONCURRENCY) as pool:
             details = dict(zip(run_ids, pool.map(lambda run_id: self.run(run_id).get(), run_ids)))
         return front_frame(front, details)
+
+    @property
+    def target_search(self) -> models.TargetSearch | None:
+        """A target-cost sweep's search (`"strengths": {"target": ...}`): every round of probes
+        (strength, state, cost, validation accuracy, steps trained) and, once it ended, the
+        `outcome`: `hit` (the run within tolerance), `jump` (the cost jumps over the target between
+        two strengths a hair apart: both structures and a width multiplier that brings the cheaper
+        one to the target) or `exhausted`. None for grid sweeps."""
+        return self.get().target_search
+
+    def evidence(self) -> list[Evidence]:
+        """Every evidence run of any run of this sweep, oldest first (Run.evidence starts one)."""
+        listing = models.EvidenceList.model_validate_json(self._transport.request("GET", self._path("/evidence")).content)
+        return [Evidence(self._transport, evidence.id, state=evidence) for evidence in listing.evidence]
 
     @property
     def seed(self) -> SeedNetwork:

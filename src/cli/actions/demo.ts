@@ -24,7 +24,7 @@ const DEMO_WORKERS = 2;
 const TARGET_COST_FRACTION = 0.5;
 /** Steps per run: the quick demo's grid, and the full demo's search probes and evidence retrains. */
 const QUICK_DEMO_STEPS = 120;
-const EVIDENCE_DEMO_STEPS = 150;
+const EVIDENCE_DEMO_STEPS = 300;
 
 /**
  * A small real sweep: 3 strengths (a decade each side of 1/initial FLOPs) x 2 gamma thresholds on a slice of
@@ -56,7 +56,7 @@ export function demoTargetSearchConfig(steps: number): SweepConfigInput {
     name: 'demo: Fashion-MNIST, reference CNN, FiGS FLOPs, target 50 % of the seed',
     regularizer: { algorithm: 'logistic-sigmoid', cost: 'flops' },
     thresholds: [0.1],
-    strengths: { target: { fractionOfSeed: TARGET_COST_FRACTION, tolerance: 0.1, maxRounds: 4 } },
+    strengths: { target: { fractionOfSeed: TARGET_COST_FRACTION, tolerance: 0.1 } },
   };
 }
 
@@ -152,15 +152,35 @@ async function runEvidenceDemo(steps: number, quiet: boolean, log: (line: string
     const seedFlops = (sweep.seedCost as { flops?: number } | null)?.flops;
     const { front } = await loadFront(prisma, sweepId, 'flops');
     const outcome = search?.outcome;
-    // The hit, or else the nearest structure under the target.
-    const runId = outcome?.kind === 'hit' ? outcome.runId : outcome?.kind === 'jump' ? outcome.below.runId : (outcome?.below?.runId ?? outcome?.above?.runId);
+    const choice = search ? structureToCompare(search) : undefined;
     if (outcome) log(`search: ${outcome.message}`);
-    if (!runId) return { sweepId, status: result.status, search, front, evidence: null };
-    log(`evidence: retraining run ${runId} and the uniform-width seed at the same FLOPs, ${DEMO_EVIDENCE_SEEDS} seeds each ...`);
-    const { evidenceId } = await startEvidence(deps, runId, { seeds: DEMO_EVIDENCE_SEEDS });
+    if (!choice) return { sweepId, status: result.status, search, front, evidence: null };
+    const runId = choice.runId;
+    // Missed the target from below (the cost fell off a cliff): MorphNet's own protocol expands the
+    // structure back to the target, and the uniform baseline is widened to it as well.
+    const expandTo = outcome?.kind !== 'hit' && choice.cost < search!.targetCost ? search!.targetCost : undefined;
+    log(
+      `evidence: retraining run ${runId} and the uniform-width seed at the same FLOPs, ${DEMO_EVIDENCE_SEEDS} seeds each` +
+        `${expandTo === undefined ? '' : `, and both widened to the target (${formatNumber(expandTo)} FLOPs)`} ...`,
+    );
+    const { evidenceId } = await startEvidence(deps, runId, { seeds: DEMO_EVIDENCE_SEEDS, ...(expandTo === undefined ? {} : { expandTo }) });
     const evidence = await waitForEvidence(deps, evidenceId);
     return { sweepId, status: result.status, search, front, evidence: { runId, evidenceId, status: evidence.status, summary: evidence.summary, seedFlops } };
   });
+}
+
+/**
+ * The structure the demo compares with uniform width: the search's hit, or else the completed probe
+ * nearest the target from below, or else the cheapest completed one. A bracket's cheaper end can be a
+ * fully pruned probe (cost 0, a failed run with no structure), which has nothing to retrain.
+ */
+export function structureToCompare(search: TargetSearchState): { runId: string; cost: number } | undefined {
+  if (search.outcome?.kind === 'hit') return { runId: search.outcome.runId, cost: search.outcome.cost };
+  const completed = search.rounds
+    .flatMap((round) => round.probes)
+    .flatMap((probe) => (probe.state === 'completed' && probe.cost !== null && probe.cost > 0 ? [{ runId: probe.runId, cost: probe.cost }] : []));
+  const under = completed.filter((probe) => probe.cost <= search.targetCost).sort((a, b) => b.cost - a.cost);
+  return under[0] ?? [...completed].sort((a, b) => a.cost - b.cost)[0];
 }
 
 /** The most accurate front point within the target (or the cheapest if none fits, target = its cost). */

@@ -14,7 +14,7 @@ import { learnStructure, type TrainProgress } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { CurveBuffer } from './curve-buffer.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
-import { buildSweepNetwork, costsOf, loadSweepDataset } from './networks.ts';
+import { buildSweepNetwork, costsOf, loadSweepDataset, trainingKnobsOf } from './networks.ts';
 
 /** Steps per curve INSERT when checkpoints are further apart than this. */
 const CURVE_BATCH_STEPS = 25;
@@ -92,12 +92,7 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         dataset,
         regularizer,
         strength: point.strength,
-        ...(config.training.steps !== undefined ? { steps: config.training.steps } : { epochs: config.training.epochs }),
-        optimizer: config.training.optimizer,
-        learningRate: config.training.learningRate,
-        weightDecay: config.training.weightDecay,
-        batchSize: config.training.batchSize,
-        evalEvery: config.training.evalEvery,
+        ...trainingKnobsOf(config),
         seed: point.seed,
         signal: context.cancellationSignal,
         onProgress,

@@ -18,6 +18,19 @@ import { buildStoredUserModel } from './user-networks.ts';
  * split must hold examples: a run's point on the front is its validation accuracy, and falling back to
  * test accuracy would pick points on the test set.
  */
+/** The sweep's training recipe as the training library takes it: every activity trains with the same. */
+export function trainingKnobsOf(config: SweepConfig) {
+  const { training } = config;
+  return {
+    ...(training.steps !== undefined ? { steps: training.steps } : { epochs: training.epochs }),
+    optimizer: training.optimizer,
+    learningRate: training.learningRate,
+    weightDecay: training.weightDecay,
+    batchSize: training.batchSize,
+    evalEvery: training.evalEvery,
+  };
+}
+
 export async function loadSweepDataset(config: SweepConfig): Promise<Dataset> {
   const limit = config.dataLimit === undefined ? undefined : { train: config.dataLimit, test: config.dataLimit };
   const dataset = await loadDataset(config.dataset, { seed: 0, validationFraction: config.validationFraction, limit });

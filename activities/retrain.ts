@@ -13,7 +13,7 @@ import type { TrainingHeartbeat } from '../src/sweep/progress.ts';
 import { retrain } from '../src/train/index.ts';
 import { postgresCheckpointStore } from './checkpoint-store.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, staleAttemptFailure, workerShutdownFailure } from './failures.ts';
-import { buildSweepNetwork, costsOf, loadSweepDataset } from './networks.ts';
+import { buildSweepNetwork, costsOf, loadSweepDataset, trainingKnobsOf } from './networks.ts';
 import { saveRetrainExport } from '../src/db/repositories/retrain-exports.ts';
 import { exportLayersModel, inputNormalizationMetadata } from '../src/models/user-model.ts';
 
@@ -68,12 +68,7 @@ export function createRetrainActivity({ prisma }: { prisma: PrismaClient }) {
       const trained = await retrain({
         model,
         dataset,
-        ...(config.training.steps !== undefined ? { steps: config.training.steps } : { epochs: config.training.epochs }),
-        optimizer: config.training.optimizer,
-        learningRate: config.training.learningRate,
-        weightDecay: config.training.weightDecay,
-        batchSize: config.training.batchSize,
-        evalEvery: config.training.evalEvery,
+        ...trainingKnobsOf(config),
         seed,
         signal: context.cancellationSignal,
         onProgress: async (progress) => {

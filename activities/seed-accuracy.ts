@@ -4,7 +4,7 @@ import { getSweep, storeSeedAccuracy } from '../src/db/repositories/sweeps.ts';
 import type { SweepConfig } from '../src/sweep/config.ts';
 import { retrain } from '../src/train/index.ts';
 import { cancellationKind, errorMessageOf, nonRetryableTypeOf, workerShutdownFailure } from './failures.ts';
-import { buildSweepNetwork, loadSweepDataset } from './networks.ts';
+import { buildSweepNetwork, loadSweepDataset, trainingKnobsOf } from './networks.ts';
 
 /**
  * The reference every point of the front is read against: the full-width seed network trained on the
@@ -26,12 +26,7 @@ export function createSeedAccuracyActivity({ prisma }: { prisma: PrismaClient })
       const trained = await retrain({
         model,
         dataset,
-        ...(config.training.steps !== undefined ? { steps: config.training.steps } : { epochs: config.training.epochs }),
-        optimizer: config.training.optimizer,
-        learningRate: config.training.learningRate,
-        weightDecay: config.training.weightDecay,
-        batchSize: config.training.batchSize,
-        evalEvery: config.training.evalEvery,
+        ...trainingKnobsOf(config),
         seed,
         signal: context.cancellationSignal,
         onProgress: (progress) =>

@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { PrismaClient } from '../src/db/client.ts';
 import { deleteCheckpoint } from '../src/db/repositories/checkpoints.ts';
-import { dropCurveAfter } from '../src/db/repositories/curves.ts';
+import { curveOfRun, dropCurveAfter } from '../src/db/repositories/curves.ts';
 import { cancelRunAttempt, completeRun, failRunAttempt, getRun, markRunStarted, recordRunTotalSteps } from '../src/db/repositories/runs.ts';
 import { engineLabel, initEngine } from '../src/engine/index.ts';
 import { applyStructure, NARROWEST_WIDTH_MULTIPLIER, createNetworkRegularizer, exportStructure, type NetworkRegularizer } from '../src/morphnet/index.ts';
@@ -103,7 +103,12 @@ export function createLearnStructureActivity({ prisma }: { prisma: PrismaClient 
         checkpoint: postgresCheckpointStore(prisma, { runId }, attempt, config.training.checkpointEvery, {
           beforeSave: () => curve.flush(),
           // From the step it resumes at, the curve is this attempt's own.
-          afterLoad: (step) => dropCurveAfter(prisma, runId, attempt, step),
+          afterLoad: async (step) => {
+            await dropCurveAfter(prisma, runId, attempt, step);
+            // The early stop looks back a quarter of the run: a resumed probe must see the costs its
+            // earlier attempts learned, or it would stop (or not) where an uninterrupted one does not.
+            if (input.earlyStop) costHistory.splice(0, costHistory.length, ...(await curveOfRun(prisma, runId)).map(({ step, cost }) => ({ step, cost })));
+          },
         }),
       });
       await curve.flush();

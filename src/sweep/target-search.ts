@@ -121,7 +121,7 @@ function spread(center: number, widthDecades: number, count: number): number[] {
 /**
  * Whether a probe can stop early: after half its steps, a cost that has not moved by more than the
  * tolerance over the last quarter of the steps and sits more than three tolerances off target will
- * not come back within it.
+ * not come back within it. The history must cover that quarter.
  */
 export function settledOffTarget(
   costHistory: readonly { step: number; cost: number }[],
@@ -130,7 +130,10 @@ export function settledOffTarget(
 ): boolean {
   const last = costHistory.at(-1);
   if (!last || last.step < totalSteps / 2) return false;
-  const window = costHistory.filter((point) => point.step >= last.step - totalSteps / 4);
+  const windowStart = last.step - totalSteps / 4;
+  // Costs that do not reach back that far (a resumed attempt without its predecessors') prove nothing.
+  if (costHistory[0]!.step > Math.max(1, windowStart)) return false;
+  const window = costHistory.filter((point) => point.step >= windowStart);
   const costs = window.map((point) => point.cost);
   const drift = (Math.max(...costs) - Math.min(...costs)) / settings.targetCost;
   const offBy = Math.abs(last.cost - settings.targetCost) / settings.targetCost;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { querySweepProgress, startRetrain, startSweep, waitForRetrain, waitForSweep } from '../../src/temporal/sweeps.ts';
+import type { TargetSearchState } from '../../src/sweep/target-search.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { uniqueTaskQueue } from '../support/temporal.ts';
 import { connectTestClient, killProcess, startWorkerProcess, sweepDeps, tinySweepConfig, waitUntil, type WorkerProcess } from './sweep-harness.ts';
@@ -194,4 +195,50 @@ test('a worker killed mid-retrain: the retrain resumes from its checkpoint on th
   assert.deepEqual(outcome(resumed), outcome(uninterrupted));
   const row = await database.prisma.retrain.findUniqueOrThrow({ where: { id: retrainId } });
   assert.deepEqual([row.status, row.step], ['completed', steps]);
+});
+
+/** A search's trail with nothing that names its sweep: to compare two searches of one config. */
+function searchTrail(search: TargetSearchState) {
+  return {
+    rounds: search.rounds.map((round) => round.probes.map(({ strength, state, cost, valAccuracy, steps }) => ({ strength, state, cost, valAccuracy, steps }))),
+    outcome: search.outcome?.kind,
+  };
+}
+
+test('a worker killed mid-probe: the target-cost search resumes and ends as an undisturbed search does', async () => {
+  await twoLiveWorkers();
+  const deps = sweepDeps(database.prisma, temporal.client, taskQueue);
+  const steps = 60;
+  // GroupLasso x FLOPs on 8x8 data: probes long enough to be caught between checkpoints, and the
+  // early stop of probes settled off target in play (its look-back must survive the resume).
+  const config = tinySweepConfig({
+    name: 'kill search',
+    regularizer: { algorithm: 'group-lasso', cost: 'flops' },
+    thresholds: [0.1],
+    strengths: { target: { fractionOfSeed: 0.5, tolerance: 0.1 } },
+    training: { steps, batchSize: 16, learningRate: 0.05, evalEvery: 20, checkpointEvery: 5 },
+    concurrency: 2,
+  });
+  const { sweepId } = await startSweep(deps, config);
+  const victim = await waitUntil('a checkpointed probe in flight', async () => {
+    const checkpoint = await database.prisma.checkpoint.findFirst({ where: { run: { sweepId }, step: { gte: 5, lte: steps - 20 } } });
+    if (!checkpoint) return undefined;
+    const run = await database.prisma.run.findUniqueOrThrow({ where: { id: checkpoint.runId } });
+    const worker = workers.find((candidate) => run.workerIdentity?.endsWith(`:${candidate.pid}`));
+    return run.status === 'running' && worker ? { runId: run.id, worker } : undefined;
+  });
+  await killProcess(victim.worker, 'SIGKILL');
+
+  const result = await waitForSweep(deps, sweepId);
+  assert.equal(result.status, 'completed');
+  const resumed = await database.prisma.run.findUniqueOrThrow({ where: { id: victim.runId } });
+  assert.ok(resumed.attempt >= 2, `the killed probe was resumed (attempt ${resumed.attempt})`);
+  const interrupted = (await database.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).targetSearch as unknown as TargetSearchState;
+
+  await twoLiveWorkers();
+  const again = await startSweep(deps, { ...config, name: 'kill search (uninterrupted)' });
+  assert.equal((await waitForSweep(deps, again.sweepId)).status, 'completed');
+  const undisturbed = (await database.prisma.sweep.findUniqueOrThrow({ where: { id: again.sweepId } })).targetSearch as unknown as TargetSearchState;
+  assert.ok((await database.prisma.run.findMany({ where: { sweepId: again.sweepId } })).every((run) => run.attempt === 1), 'the reference search was not interrupted');
+  assert.deepEqual(searchTrail(interrupted), searchTrail(undisturbed));
 });

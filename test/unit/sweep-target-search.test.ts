@@ -47,7 +47,10 @@ describe('target-cost search math', () => {
     const falling = flat.map((point) => ({ ...point, cost: 100 - point.step }));
     assert.equal(settledOffTarget(falling, 100, base), false, 'still moving');
     const near = flat.map((point) => ({ ...point, cost: 55 }));
-    assert.equal(settledOffTarget(near, 100, base), false, 'within three tolerances');
+    assert.equal(settledOffTarget(near, 100, base), false, 'within three tolerances');    // A history that does not reach back a quarter of the run (an attempt resumed from a checkpoint
+    // without its earlier costs) says nothing about settling.
+    assert.equal(settledOffTarget(flat.slice(55), 100, base), false, 'look-back not covered');
+    assert.equal(settledOffTarget(flat.slice(34), 100, base), true, 'look-back covered from step 35 on');
   });
 
   it('takes a target in the config instead of a grid, one threshold and one seed', () => {

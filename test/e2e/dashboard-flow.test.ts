@@ -117,6 +117,11 @@ test('create a sweep from the form, watch its points appear, retrain one and see
   await page.locator(`[data-point-key="retrain:${retrainId}"]`).hover();
   await page.getByTestId('point-details').getByText('Retrained structure').waitFor();
   assert.equal(await page.locator('[data-testid="evidence-arms"] [data-arm]').count(), 2, 'both evidence arms are drawn on the front');
+  // ... and listed below it with their numbers and verdict, naming the run they compare.
+  const listed = page.getByTestId('sweep-evidence');
+  assert.deepEqual(await listed.locator('[data-testid="evidence-arms-table"] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-arm'))), ['structure', 'uniform']);
+  assert.match(await listed.innerText(), /95 % CI \[/);
+  assert.equal(await listed.locator('a[href^="/runs/"]').count(), 1);
   await browser.screenshot('sweep-with-retrain');
 
   assert.deepEqual(browser.problems, []);

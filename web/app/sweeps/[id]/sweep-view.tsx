@@ -25,6 +25,7 @@ import { useSweepEvents } from '../../../hooks/useSweepEvents.ts';
 import { useSweepFronts } from '../../../hooks/useSweepFronts.ts';
 import { useSweepEvidence } from '../../../hooks/useSweepEvidence.ts';
 import { evidenceArmPoints } from '../../../components/EvidenceArmMarks.tsx';
+import { EvidenceTable } from '../../../components/EvidenceTable.tsx';
 import { TargetSearchRounds } from '../../../components/TargetSearchRounds.tsx';
 import { useSweeps } from '../../../hooks/useSweeps.ts';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle.ts';
@@ -223,6 +224,21 @@ export function SweepView({ sweepId, initialOverlayIds }: { sweepId: string; ini
           </div>
         )}
       </section>
+
+      {(evidence.data?.evidence.length ?? 0) > 0 && (
+        <section aria-labelledby="sweep-evidence-title" data-testid="sweep-evidence">
+          <h2 id="sweep-evidence-title">Better than uniform width?</h2>
+          <p className="muted">Each evidence run retrains a structure and the uniformly thinned seed network at the same cost (test accuracy; the diamonds on the chart).</p>
+          {evidence.data!.evidence.map((item) => (
+            <div key={item.id}>
+              <h3>
+                Run <Link href={`/runs/${encodeURIComponent(item.runId)}`}>{item.runId}</Link>
+              </h3>
+              <EvidenceTable evidence={item} costAxis={detail.costAxis} />
+            </div>
+          ))}
+        </section>
+      )}
 
       {fronts.data !== null && (
         <BudgetPick

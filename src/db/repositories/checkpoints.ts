@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../client.ts';
+import { Prisma, type PrismaClient } from '../client.ts';
 import { StaleAttemptError } from './attempts.ts';
 
 /**
@@ -30,32 +30,23 @@ export async function saveCheckpoint(prisma: PrismaClient, owner: CheckpointOwne
   const optimizerState = new Uint8Array(checkpoint.optimizerState);
   const rngState = JSON.stringify(checkpoint.rngState);
   const now = new Date();
-  const written =
+  // The same statement for either owner; the identifiers are fixed strings, never input.
+  const { ownerTable, checkpointTable, key, id } =
     'retrainId' in owner
-      ? await prisma.$queryRaw<Array<{ id: string }>>`
-          WITH owner AS (
-            UPDATE "Retrain" SET step = ${checkpoint.step}, "updatedAt" = ${now}
-            WHERE id = ${owner.retrainId} AND attempt = ${attempt} AND status = 'running'
-            RETURNING id
-          )
-          INSERT INTO "RetrainCheckpoint" ("retrainId", step, weights, "optimizerState", "rngState", attempt, "updatedAt")
-          SELECT id, ${checkpoint.step}, ${weights}, ${optimizerState}, ${rngState}::jsonb, ${attempt}, ${now} FROM owner
-          ON CONFLICT ("retrainId") DO UPDATE SET step = EXCLUDED.step, weights = EXCLUDED.weights,
-            "optimizerState" = EXCLUDED."optimizerState", "rngState" = EXCLUDED."rngState", attempt = EXCLUDED.attempt,
-            "updatedAt" = EXCLUDED."updatedAt"
-          RETURNING "retrainId" AS id`
-      : await prisma.$queryRaw<Array<{ id: string }>>`
-          WITH owner AS (
-            UPDATE "Run" SET step = ${checkpoint.step}, "updatedAt" = ${now}
-            WHERE id = ${owner.runId} AND attempt = ${attempt} AND status = 'running'
-            RETURNING id
-          )
-          INSERT INTO "Checkpoint" ("runId", step, weights, "optimizerState", "rngState", attempt, "updatedAt")
-          SELECT id, ${checkpoint.step}, ${weights}, ${optimizerState}, ${rngState}::jsonb, ${attempt}, ${now} FROM owner
-          ON CONFLICT ("runId") DO UPDATE SET step = EXCLUDED.step, weights = EXCLUDED.weights,
-            "optimizerState" = EXCLUDED."optimizerState", "rngState" = EXCLUDED."rngState", attempt = EXCLUDED.attempt,
-            "updatedAt" = EXCLUDED."updatedAt"
-          RETURNING "runId" AS id`;
+      ? { ownerTable: '"Retrain"', checkpointTable: '"RetrainCheckpoint"', key: '"retrainId"', id: owner.retrainId }
+      : { ownerTable: '"Run"', checkpointTable: '"Checkpoint"', key: '"runId"', id: owner.runId };
+  const written = await prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    WITH owner AS (
+      UPDATE ${Prisma.raw(ownerTable)} SET step = ${checkpoint.step}, "updatedAt" = ${now}
+      WHERE id = ${id} AND attempt = ${attempt} AND status = 'running'
+      RETURNING id
+    )
+    INSERT INTO ${Prisma.raw(checkpointTable)} (${Prisma.raw(key)}, step, weights, "optimizerState", "rngState", attempt, "updatedAt")
+    SELECT id, ${checkpoint.step}, ${weights}, ${optimizerState}, ${rngState}::jsonb, ${attempt}, ${now} FROM owner
+    ON CONFLICT (${Prisma.raw(key)}) DO UPDATE SET step = EXCLUDED.step, weights = EXCLUDED.weights,
+      "optimizerState" = EXCLUDED."optimizerState", "rngState" = EXCLUDED."rngState", attempt = EXCLUDED.attempt,
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING ${Prisma.raw(key)} AS id`);
   if (written.length === 0) throw new StaleAttemptError(ownerName(owner), attempt);
 }
 
